@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CohortPhase(models.TextChoices):
+    DRAFT = "draft", _("Set-up")
+    ENROLLMENT = "enrollment", _("Enrollment")
+    TRAINING = "training", _("Training")
+    LAUNCH = "launch", _("Launch")
+    SHOWCASE = "showcase", _("Showcase")
+    CLOSED = "closed", _("Closed")
+
+
+PHASE_ORDER = [p.value for p in CohortPhase]
+
+
+class ParticipantRole(models.TextChoices):
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
+
+
+class EnrollmentStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    APPLIED = "applied", _("Applied")
+    ACCEPTED = "accepted", _("Accepted")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A person in one of these takes part (or is on the way to): shown in their navigation.
+ACTIVE_ENROLLMENT_STATUSES = [
+    EnrollmentStatus.INVITED,
+    EnrollmentStatus.APPLIED,
+    EnrollmentStatus.ACCEPTED,
+    EnrollmentStatus.WAITLISTED,
+]

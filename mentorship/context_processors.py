@@ -1,0 +1,26 @@
+from django.conf import settings
+
+from .enums import OrgRole
+from .models import Organization
+
+
+def site(request) -> dict:
+    return {"SITE_NAME": settings.SITE_NAME}
+
+
+def navigation(request) -> dict:
+    """What the navigation offers: the organizations the person runs or reads, with
+    their programs. Lazy, so that pages which never render the navigation pay nothing."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def nav_organizations():
+        roles = dict(user.org_memberships.values_list("organization_id", "role"))
+        orgs = list(Organization.objects.filter(pk__in=roles).prefetch_related("programs"))
+        for org in orgs:
+            org.nav_role = roles[org.pk]
+            org.nav_is_coordinator = roles[org.pk] == OrgRole.COORDINATOR
+        return orgs
+
+    return {"nav_organizations": nav_organizations}

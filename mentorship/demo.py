@@ -1,0 +1,120 @@
+"""The demo data behind `make run`. Each app adds its part through a hook listed in
+DEMO_STEPS, so that this module does not import apps that depend on it."""
+
+from importlib import import_module
+
+from django.conf import settings
+
+from .enums import OrgRole
+from .models import Organization, OrganizationMembership, Program, User
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ORG_NAME = "Demo Tech Mentoring"
+DEMO_ORG_SLUG = "demo-tech-mentoring"
+DEMO_PROGRAM_NAME = "Women in Engineering Mentoring"
+
+# Later apps append "app.demo.seed" functions here; each receives the context dict and
+# may add to it. Order matters: an app comes after those it depends on.
+DEMO_STEPS = [
+    "cohorts.demo.seed",
+]
+
+
+def demo_user(email: str, full_name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name)
+    _verify_email(user)
+    return user
+
+
+def _verify_email(user: User) -> None:
+    # Demo accounts sign in at once, even where email verification is mandatory.
+    from allauth.account.models import EmailAddress  # noqa: PLC0415 -- allauth models need the app registry
+
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+MENTOR_NAMES = [
+    "Amara Okafor",
+    "Bea Lindqvist",
+    "Carmen Díaz",
+    "Deepa Raman",
+    "Elif Yılmaz",
+    "Fatima Zahra Benali",
+    "Grace Mwangi",
+    "Hana Kobayashi",
+    "Ines Moreau",
+    "Jade Thompson",
+]
+MENTEE_NAMES = [
+    "Aisha Bello",
+    "Bianca Rossi",
+    "Chen Wei",
+    "Daniela Costa",
+    "Esi Mensah",
+    "Farah Haddad",
+    "Gabriela Nowak",
+    "Hye-jin Park",
+    "Ifeoma Eze",
+    "Julia Becker",
+    "Kavya Iyer",
+    "Lucía Fernández",
+    "Maya Cohen",
+    "Nadia Petrova",
+    "Olivia Brown",
+    "Priya Nair",
+    "Quinn Murphy",
+    "Rosa Jiménez",
+    "Sofia Andersson",
+    "Tamara Ivanova",
+]
+
+
+def seed_demo() -> list[str]:
+    organization, _ = Organization.objects.get_or_create(
+        slug=DEMO_ORG_SLUG,
+        defaults={
+            "name": DEMO_ORG_NAME,
+            "description": "A volunteer-run organization pairing people under-represented in tech with experienced mentors.",
+        },
+    )
+    program, _ = Program.objects.get_or_create(
+        organization=organization,
+        name=DEMO_PROGRAM_NAME,
+        defaults={"description": "Three-month mentorships for early-career engineers, run in yearly cohorts."},
+    )
+    coordinator = demo_user("coordinator@demo.test", "Cora Coordinator")
+    viewer = demo_user("viewer@demo.test", "Victor Viewer")
+    for user, role in ((coordinator, OrgRole.COORDINATOR), (viewer, OrgRole.VIEWER)):
+        OrganizationMembership.objects.get_or_create(organization=organization, user=user, defaults={"role": role})
+
+    reviewers = [
+        demo_user(f"reviewer{i}@demo.test", name)
+        for i, name in enumerate(["Rita Reviewer", "Ravi Reviewer", "Rosa Reviewer"], start=1)
+    ]
+    mentors = [demo_user(f"mentor{i}@demo.test", name) for i, name in enumerate(MENTOR_NAMES, start=1)]
+    mentees = [demo_user(f"mentee{i}@demo.test", name) for i, name in enumerate(MENTEE_NAMES, start=1)]
+
+    context = {
+        "organization": organization,
+        "program": program,
+        "coordinator": coordinator,
+        "viewer": viewer,
+        "reviewers": reviewers,
+        "mentors": mentors,
+        "mentees": mentees,
+    }
+    for step in DEMO_STEPS:
+        module_name, func_name = step.rsplit(".", 1)
+        getattr(import_module(module_name), func_name)(context)
+
+    base = settings.SITE_URL
+    return [
+        f"Open {base}/ and sign in with any of these (password: {DEMO_PASSWORD}):",
+        "  coordinator@demo.test   coordinator of Demo Tech Mentoring",
+        "  viewer@demo.test        read-only viewer",
+        "  reviewer1@demo.test ... reviewer3@demo.test   the matching subcommittee",
+        "  mentor1@demo.test ... mentor10@demo.test      mentors",
+        "  mentee1@demo.test ... mentee20@demo.test      mentees",
+    ]

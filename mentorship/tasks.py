@@ -1,0 +1,29 @@
+import logging
+import smtplib
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="mentorship.ping")
+def task_ping(*, value: str = "pong") -> str:
+    """A round-trip check for operators: proves a worker picks up tasks and answers."""
+    return value
+
+
+@shared_task(
+    name="mentorship.send_email",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def task_send_email(*, to: list[str], subject: str, body: str, html: str = "") -> int:
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    sent = message.send()
+    logger.info("Sent %s to %d recipient(s)", subject, len(to))
+    return sent

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from . import views
+
+mentorship_patterns = [
+    path("orgs/<slug:slug>/", views.organization_detail_view, name="organization-detail"),
+    path("orgs/<slug:slug>/programs/new/", views.program_create_view, name="program-create"),
+    path("programs/<int:pk>/", views.program_detail_view, name="program-detail"),
+    path("programs/<int:pk>/edit/", views.program_update_view, name="program-update"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include((mentorship_patterns, "mentorship"))),
+    path("", include("cohorts.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,112 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import services
+from .enums import OrgRole
+from .forms import ProgramForm
+from .selectors import organizations_for, programs_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "mentorship/home.html")
+
+
+class OrganizationDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "mentorship.view_organization"
+    template_name = "mentorship/organization_detail.html"
+    context_object_name = "organization"
+    # A 403 for a member who may not, a 404 for everybody outside: nothing of another
+    # organization is given away, not even that it exists.
+    raise_exception = True
+
+    def get_queryset(self):
+        return organizations_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org = self.object
+        context["programs"] = org.programs.all()
+        context["coordinators"] = [
+            m.user for m in org.memberships.select_related("user") if m.role == OrgRole.COORDINATOR
+        ]
+        return context
+
+
+class ProgramDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "mentorship.view_program"
+    template_name = "mentorship/program_detail.html"
+    context_object_name = "program"
+    raise_exception = True
+
+    def get_queryset(self):
+        return programs_for(user=self.request.user)
+
+
+class ProgramCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "mentorship.add_program"
+    template_name = "mentorship/program_form.html"
+    form_class = ProgramForm
+    raise_exception = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organization = get_object_or_404(organizations_for(user=request.user), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.organization
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.organization}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "organization": self.organization}
+
+    def form_valid(self, form):
+        program = services.program_create(organization=self.organization, **form.cleaned_data)
+        messages.success(self.request, _("The program “%(name)s” was created.") % {"name": program.name})
+        return redirect(program)
+
+
+class ProgramUpdateView(PermissionRequiredMixin, FormView):
+    permission_required = "mentorship.change_program"
+    template_name = "mentorship/program_form.html"
+    form_class = ProgramForm
+    raise_exception = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.program = get_object_or_404(programs_for(user=request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.program
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.program.organization, "instance": self.program}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "organization": self.program.organization,
+            "program": self.program,
+        }
+
+    def form_valid(self, form):
+        program = services.program_update(program=self.program, **form.cleaned_data)
+        messages.success(self.request, _("The program was saved."))
+        return redirect(program)
+
+
+organization_detail_view = OrganizationDetailView.as_view()
+program_detail_view = ProgramDetailView.as_view()
+program_create_view = ProgramCreateView.as_view()
+program_update_view = ProgramUpdateView.as_view()

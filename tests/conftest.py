@@ -1,0 +1,73 @@
+import os
+import shutil
+
+import pytest
+
+from mentorship.enums import OrgRole
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def coordinator(organization):
+    return MembershipFactory(organization=organization, role=OrgRole.COORDINATOR).user
+
+
+@pytest.fixture
+def viewer(organization):
+    return MembershipFactory(organization=organization, role=OrgRole.VIEWER).user
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed up, but a member of nothing."""
+    return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    # allauth's rate limits count in the cache; one test's sign-ins must not throttle the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks run inline in tests, even with a broker configured: only the tests marked
+    ``worker`` send them to a real worker through the broker."""
+    from mentorship.celery_app import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = before
+
+
+# --- Browser tests -------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright cannot download its own browser here: drive the system's chromium.
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not on PATH: the browser tests cannot run (install Debian's chromium).")
+        pytest.skip("chromium is not on PATH")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}

@@ -1,0 +1,79 @@
+"""factory-boy factories, one per model. No surprising side effects: a factory creates
+its own row and what its foreign keys need, nothing else."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from cohorts.enums import CohortPhase, EnrollmentStatus, ParticipantRole
+from cohorts.models import Cohort, Enrollment, SubcommitteeMember
+from mentorship.enums import OrgRole
+from mentorship.models import Organization, OrganizationMembership, Program
+
+DEFAULT_PASSWORD = "correct-horse-battery-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    full_name = factory.Faker("name")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or DEFAULT_PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationMembership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = OrgRole.COORDINATOR
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Program {n}")
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    phase = CohortPhase.DRAFT
+
+
+class SubcommitteeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubcommitteeMember
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    role = ParticipantRole.MENTEE
+    status = EnrollmentStatus.ACCEPTED
