@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.models import Program
@@ -114,3 +115,48 @@ class Enrollment(models.Model):
         if self.role != ParticipantRole.MENTOR:
             return 0
         return self.capacity if self.capacity is not None else self.cohort.mentor_default_capacity
+
+
+class PairStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    GRADUATED = "graduated", _("Graduated")
+
+
+class Pair(models.Model):
+    """An approved, published mentor–mentee relationship."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="pairs")
+    mentor = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="pairs_as_mentor")
+    mentee = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="pairs_as_mentee")
+    status = models.CharField(_("status"), max_length=20, choices=PairStatus.choices, default=PairStatus.ACTIVE)
+    matched_at = models.DateTimeField(_("matched"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "matched_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee"], condition=models.Q(status="active"), name="one_active_pair_per_mentee"
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.mentor.user} & {self.mentee.user}"
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id
+
+    def clean(self) -> None:
+        if self.mentor_id and self.mentor.role != ParticipantRole.MENTOR:
+            raise ValidationError({"mentor": _("This person is not a mentor in the cohort.")})
+        if self.mentee_id and self.mentee.role != ParticipantRole.MENTEE:
+            raise ValidationError({"mentee": _("This person is not a mentee in the cohort.")})
+        if self.cohort_id and self.mentor_id and self.mentor.cohort_id != self.cohort_id:
+            raise ValidationError(_("Both people must be in the pair's cohort."))
+        if self.cohort_id and self.mentee_id and self.mentee.cohort_id != self.cohort_id:
+            raise ValidationError(_("Both people must be in the pair's cohort."))

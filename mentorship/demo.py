@@ -1,8 +1,10 @@
-"""The demo data behind `make run`. Each app adds its part through a hook listed in
-DEMO_STEPS, so that this module does not import apps that depend on it."""
+"""The demo data behind `make run`. Each app adds its part in its own ``<app>/demo.py``
+with a ``seed(context)`` function, called in the order of INSTALLED_APPS (which follows
+the apps' dependencies), so that this module imports none of the apps that depend on it."""
 
-from importlib import import_module
+from importlib import import_module, util
 
+from django.apps import apps
 from django.conf import settings
 
 from .enums import OrgRole
@@ -13,11 +15,17 @@ DEMO_ORG_NAME = "Demo Tech Mentoring"
 DEMO_ORG_SLUG = "demo-tech-mentoring"
 DEMO_PROGRAM_NAME = "Women in Engineering Mentoring"
 
-# Later apps append "app.demo.seed" functions here; each receives the context dict and
-# may add to it. Order matters: an app comes after those it depends on.
-DEMO_STEPS = [
-    "cohorts.demo.seed",
-]
+
+
+def demo_steps() -> list:
+    steps = []
+    for config in apps.get_app_configs():
+        if config.name == "mentorship" or util.find_spec(f"{config.name}.demo") is None:
+            continue
+        module = import_module(f"{config.name}.demo")
+        if hasattr(module, "seed"):
+            steps.append(module.seed)
+    return steps
 
 
 def demo_user(email: str, full_name: str) -> User:
@@ -105,9 +113,8 @@ def seed_demo() -> list[str]:
         "mentors": mentors,
         "mentees": mentees,
     }
-    for step in DEMO_STEPS:
-        module_name, func_name = step.rsplit(".", 1)
-        getattr(import_module(module_name), func_name)(context)
+    for step in demo_steps():
+        step(context)
 
     base = settings.SITE_URL
     return [

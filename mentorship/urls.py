@@ -18,6 +18,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((mentorship_patterns, "mentorship"))),
     path("", include("cohorts.urls")),
+    path("", include("questionnaires.urls")),
+    path("", include("matching.urls")),
+    path("", include("meetings.urls")),
+    path("", include("showcase.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,10 +4,10 @@ its own row and what its foreign keys need, nothing else."""
 import factory
 from django.contrib.auth import get_user_model
 
-from cohorts.enums import CohortPhase, EnrollmentStatus, ParticipantRole
-from cohorts.models import Cohort, Enrollment, SubcommitteeMember
 from mentorship.enums import OrgRole
 from mentorship.models import Organization, OrganizationMembership, Program
+
+__all__ = ["DEFAULT_PASSWORD", "MembershipFactory", "OrganizationFactory", "ProgramFactory", "UserFactory"]
 
 DEFAULT_PASSWORD = "correct-horse-battery-2026"
 
@@ -50,30 +50,3 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Program {n}")
-
-
-class CohortFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cohort
-
-    program = factory.SubFactory(ProgramFactory)
-    name = factory.Sequence(lambda n: f"Cohort {n}")
-    phase = CohortPhase.DRAFT
-
-
-class SubcommitteeMemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = SubcommitteeMember
-
-    cohort = factory.SubFactory(CohortFactory)
-    user = factory.SubFactory(UserFactory)
-
-
-class EnrollmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Enrollment
-
-    cohort = factory.SubFactory(CohortFactory)
-    user = factory.SubFactory(UserFactory)
-    role = ParticipantRole.MENTEE
-    status = EnrollmentStatus.ACCEPTED

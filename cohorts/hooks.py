@@ -1,0 +1,96 @@
+"""Where apps that depend on cohorts plug into it, so that cohorts never imports them.
+
+Each app registers its callables in its AppConfig.ready():
+
+- phase checks: ``register_phase_check(func)``; ``func(cohort, target_phase) -> list[Blocker]``
+  says what must be done before the cohort may move to ``target_phase`` (for example: no
+  application questionnaire yet). An empty list means nothing blocks.
+- next steps: ``register_next_steps(func)``; ``func(enrollment) -> list[NextStep]`` for the
+  participant's home (fill the questionnaire, meet your mentor, ...).
+- cohort sections: ``register_cohort_section(func)``; ``func(cohort, user) -> list[Section]``
+  for the links on the cohort page (questionnaires, matching, pairs, showcase, ...); each
+  function checks the user's permission itself and returns nothing the user may not open.
+- dashboard panels: ``register_dashboard_panel(func)``; ``func(cohort, request) -> Panel | None``
+  for the coordinator's dashboard (pair health, ...): a template and its context.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Blocker:
+    message: str
+    count: int | None = None
+    url: str | None = None
+    # A warning is shown but does not stop the move.
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: str
+    url: str | None = None
+    done: bool = False
+    due: object = None  # a date, if the step has one
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    url: str
+    description: str = ""
+    order: int = 50
+
+
+@dataclass
+class Panel:
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 50
+
+
+_phase_checks: list[Callable] = []
+_next_steps: list[Callable] = []
+_sections: list[Callable] = []
+_panels: list[Callable] = []
+
+
+def _register(registry: list[Callable], func: Callable) -> Callable:
+    if func not in registry:
+        registry.append(func)
+    return func
+
+
+def register_phase_check(func: Callable) -> Callable:
+    return _register(_phase_checks, func)
+
+
+def register_next_steps(func: Callable) -> Callable:
+    return _register(_next_steps, func)
+
+
+def register_cohort_section(func: Callable) -> Callable:
+    return _register(_sections, func)
+
+
+def register_dashboard_panel(func: Callable) -> Callable:
+    return _register(_panels, func)
+
+
+def phase_blockers(cohort, target_phase: str) -> list[Blocker]:
+    return [b for check in _phase_checks for b in check(cohort, target_phase)]
+
+
+def next_steps(enrollment) -> list[NextStep]:
+    return sorted((s for func in _next_steps for s in func(enrollment)), key=lambda s: s.order)
+
+
+def cohort_sections(cohort, user) -> list[Section]:
+    return sorted((s for func in _sections for s in func(cohort, user)), key=lambda s: s.order)
+
+
+def dashboard_panels(cohort, request) -> list[Panel]:
+    panels = [func(cohort, request) for func in _panels]
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)

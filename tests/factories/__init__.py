@@ -1,0 +1,4 @@
+"""Factories, one module per app; import them from here: ``from tests.factories import UserFactory``."""
+
+from .cohorts import *  # noqa: F403
+from .mentorship import *  # noqa: F403

@@ -1,0 +1,56 @@
+import factory
+
+from cohorts.enums import CohortPhase, EnrollmentStatus, ParticipantRole
+from cohorts.models import Cohort, Enrollment, Pair, PairStatus, SubcommitteeMember
+
+from .mentorship import ProgramFactory, UserFactory
+
+__all__ = [
+    "CohortFactory",
+    "EnrollmentFactory",
+    "MentorEnrollmentFactory",
+    "PairFactory",
+    "SubcommitteeMemberFactory",
+]
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+    phase = CohortPhase.DRAFT
+
+
+class SubcommitteeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubcommitteeMember
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    role = ParticipantRole.MENTEE
+    status = EnrollmentStatus.ACCEPTED
+
+
+class MentorEnrollmentFactory(EnrollmentFactory):
+    role = ParticipantRole.MENTOR
+    capacity = 2
+
+
+class PairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pair
+
+    cohort = factory.SubFactory(CohortFactory, phase=CohortPhase.LAUNCH)
+    mentor = factory.SubFactory(MentorEnrollmentFactory, cohort=factory.SelfAttribute("..cohort"))
+    mentee = factory.SubFactory(EnrollmentFactory, cohort=factory.SelfAttribute("..cohort"))
+    status = PairStatus.ACTIVE
