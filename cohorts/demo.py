@@ -1,45 +1,124 @@
-"""The demo cohort: its subcommittee and its participants."""
+"""The demo cohorts.
+
+- ``context["cohort"]``: "Spring 2027 cohort", launched ten weeks ago: the reviewers are its
+  subcommittee; mentor1..mentor9 each mentor two of mentee1..mentee18 (pairs published at
+  launch); mentor10 has room for two, and mentee19 and mentee20 wait for the second
+  matching round.
+- ``context["enrolling_cohort"]``: "Autumn 2027 cohort", in enrollment: applicants in every
+  state the coordinator deals with (invited, applied, waitlisted, accepted, declined).
+"""
 
 import datetime
 
 from django.utils import timezone
 
+from mentorship.demo import demo_user
+
 from .enums import CohortPhase, EnrollmentStatus, ParticipantRole
-from .models import Cohort, Enrollment, SubcommitteeMember
+from .models import Cohort, Enrollment, Pair, PairStatus, SubcommitteeMember
 
 DEMO_COHORT_NAME = "Spring 2027 cohort"
+ENROLLING_COHORT_NAME = "Autumn 2027 cohort"
+
+# Spread across continents so that matching on time zones means something.
+DEMO_TIME_ZONES = [
+    "Europe/London",
+    "Europe/Berlin",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "America/Chicago",
+    "Europe/Madrid",
+]
+
+APPLICANTS = [
+    ("applicant1@demo.test", "Adaeze Nwosu", ParticipantRole.MENTEE, EnrollmentStatus.APPLIED),
+    ("applicant2@demo.test", "Beatriz Santos", ParticipantRole.MENTEE, EnrollmentStatus.APPLIED),
+    ("applicant3@demo.test", "Camille Laurent", ParticipantRole.MENTOR, EnrollmentStatus.APPLIED),
+    ("applicant4@demo.test", "Divya Menon", ParticipantRole.MENTEE, EnrollmentStatus.WAITLISTED),
+    ("applicant5@demo.test", "Emma Schulz", ParticipantRole.MENTOR, EnrollmentStatus.ACCEPTED),
+    ("applicant6@demo.test", "Folake Adeyemi", ParticipantRole.MENTEE, EnrollmentStatus.INVITED),
+    ("applicant7@demo.test", "Gulnara Abenova", ParticipantRole.MENTEE, EnrollmentStatus.DECLINED),
+]
 
 
 def seed(context: dict) -> None:
     today = timezone.localdate()
+    for i, user in enumerate(context["mentors"] + context["mentees"]):
+        if user.time_zone == "UTC":
+            user.time_zone = DEMO_TIME_ZONES[i % len(DEMO_TIME_ZONES)]
+            user.save(update_fields=["time_zone"])
+
+    launch = today - datetime.timedelta(weeks=10)
     cohort, _ = Cohort.objects.get_or_create(
         program=context["program"],
         name=DEMO_COHORT_NAME,
         defaults={
             "description": "Twenty mentees and ten mentors, meeting every two weeks for three months.",
-            "phase": CohortPhase.ENROLLMENT,
-            "enrollment_opens_on": today - datetime.timedelta(days=14),
-            "enrollment_closes_on": today + datetime.timedelta(days=14),
-            "training_due_on": today + datetime.timedelta(days=28),
-            "launch_on": today + datetime.timedelta(days=35),
-            "showcase_on": today + datetime.timedelta(days=35 + 84),
-            "ends_on": today + datetime.timedelta(days=35 + 92),
+            "phase": CohortPhase.LAUNCH,
+            "enrollment_opens_on": launch - datetime.timedelta(weeks=8),
+            "enrollment_closes_on": launch - datetime.timedelta(weeks=5),
+            "training_due_on": launch - datetime.timedelta(weeks=1),
+            "launch_on": launch,
+            "showcase_on": launch + datetime.timedelta(weeks=12),
+            "ends_on": launch + datetime.timedelta(weeks=13),
             "mentor_default_capacity": 2,
             "mentor_max_capacity": 3,
         },
     )
     for reviewer in context["reviewers"]:
         SubcommitteeMember.objects.get_or_create(cohort=cohort, user=reviewer)
-    for mentor in context["mentors"]:
+    mentor_enrollments = [
         Enrollment.objects.get_or_create(
             cohort=cohort,
             user=mentor,
             defaults={"role": ParticipantRole.MENTOR, "status": EnrollmentStatus.ACCEPTED, "capacity": 2},
-        )
-    for mentee in context["mentees"]:
+        )[0]
+        for mentor in context["mentors"]
+    ]
+    mentee_enrollments = [
         Enrollment.objects.get_or_create(
             cohort=cohort,
             user=mentee,
             defaults={"role": ParticipantRole.MENTEE, "status": EnrollmentStatus.ACCEPTED},
+        )[0]
+        for mentee in context["mentees"]
+    ]
+    matched_at = timezone.make_aware(datetime.datetime.combine(launch, datetime.time(9, 0)))
+    for index, mentee in enumerate(mentee_enrollments[:18]):
+        Pair.objects.get_or_create(
+            cohort=cohort,
+            mentee=mentee,
+            defaults={"mentor": mentor_enrollments[index // 2], "status": PairStatus.ACTIVE, "matched_at": matched_at},
         )
+
+    enrolling, _ = Cohort.objects.get_or_create(
+        program=context["program"],
+        name=ENROLLING_COHORT_NAME,
+        defaults={
+            "description": "Applications are open for the autumn cohort.",
+            "phase": CohortPhase.ENROLLMENT,
+            "enrollment_opens_on": today - datetime.timedelta(days=10),
+            "enrollment_closes_on": today + datetime.timedelta(days=20),
+            "training_due_on": today + datetime.timedelta(days=35),
+            "launch_on": today + datetime.timedelta(days=42),
+            "showcase_on": today + datetime.timedelta(days=42 + 84),
+            "ends_on": today + datetime.timedelta(days=42 + 91),
+            "mentor_default_capacity": 1,
+            "mentor_max_capacity": 3,
+        },
+    )
+    for reviewer in context["reviewers"]:
+        SubcommitteeMember.objects.get_or_create(cohort=enrolling, user=reviewer)
+    applicants = []
+    for email, name, role, status in APPLICANTS:
+        user = demo_user(email, name)
+        applicants.append(user)
+        Enrollment.objects.get_or_create(cohort=enrolling, user=user, defaults={"role": role, "status": status})
+
     context["cohort"] = cohort
+    context["enrolling_cohort"] = enrolling
+    context["applicants"] = applicants

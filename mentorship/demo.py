@@ -16,7 +16,6 @@ DEMO_ORG_SLUG = "demo-tech-mentoring"
 DEMO_PROGRAM_NAME = "Women in Engineering Mentoring"
 
 
-
 def demo_steps() -> list:
     steps = []
     for config in apps.get_app_configs():
@@ -124,4 +123,5 @@ def seed_demo() -> list[str]:
         "  reviewer1@demo.test ... reviewer3@demo.test   the matching subcommittee",
         "  mentor1@demo.test ... mentor10@demo.test      mentors",
         "  mentee1@demo.test ... mentee20@demo.test      mentees",
+        "  applicant1@demo.test ... applicant7@demo.test applicants to the cohort in enrollment",
     ]

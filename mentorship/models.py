@@ -1,11 +1,22 @@
+from zoneinfo import available_timezones
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OrgRole
+
+
+TIME_ZONES = frozenset(available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in TIME_ZONES:
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid_time_zone")
 
 
 class UserManager(BaseUserManager):
@@ -38,6 +49,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("Meeting times are shown to you in this time zone."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can sign in to the admin site."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

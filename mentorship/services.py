@@ -40,3 +40,11 @@ def program_update(*, program: Program, name: str, description: str, is_active: 
     program.full_clean()
     program.save()
     return program
+
+
+def user_update_profile(*, user: User, full_name: str, time_zone: str) -> User:
+    user.full_name = full_name
+    user.time_zone = time_zone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "time_zone"])
+    return user

@@ -8,13 +8,22 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from . import services
 from .enums import OrgRole
-from .forms import ProgramForm
+from .forms import ProfileForm, ProgramForm
 from .selectors import organizations_for, programs_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "mentorship/home.html")
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("mentorship:profile")
+    return render(request, "mentorship/profile.html", {"form": form})
 
 
 class OrganizationDetailView(PermissionRequiredMixin, DetailView):

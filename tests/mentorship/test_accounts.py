@@ -134,3 +134,28 @@ def test_mandatory_verification_holds_back_unverified_sign_in(client, settings, 
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert len(mail.outbox) == 1
+
+
+def test_profile_updates_name_and_time_zone(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(
+        reverse("mentorship:profile"), {"full_name": "Katherine Johnson", "time_zone": "America/New_York"}
+    )
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert (user.full_name, user.time_zone) == ("Katherine Johnson", "America/New_York")
+
+
+def test_profile_rejects_unknown_time_zone(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(reverse("mentorship:profile"), {"full_name": "K", "time_zone": "Mars/Olympus_Mons"})
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    assert user.time_zone == "UTC"
