@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .enums import OrgRole
 
-
 TIME_ZONES = frozenset(available_timezones())
 
 
