@@ -14,8 +14,18 @@ from django.utils import timezone
 
 from mentorship.demo import demo_user
 
-from .enums import CohortPhase, EnrollmentStatus, ParticipantRole
-from .models import Cohort, Enrollment, Pair, PairStatus, SubcommitteeMember
+from .enums import Audience, CohortPhase, EnrollmentStatus, InvitationRole, ParticipantRole
+from .guidelines import GUIDELINES_TEMPLATE
+from .models import (
+    Cohort,
+    Enrollment,
+    Invitation,
+    Pair,
+    PairStatus,
+    SubcommitteeMember,
+    TrainingCompletion,
+    TrainingModule,
+)
 
 DEMO_COHORT_NAME = "Spring 2027 cohort"
 ENROLLING_COHORT_NAME = "Autumn 2027 cohort"
@@ -40,7 +50,6 @@ APPLICANTS = [
     ("applicant3@demo.test", "Camille Laurent", ParticipantRole.MENTOR, EnrollmentStatus.APPLIED),
     ("applicant4@demo.test", "Divya Menon", ParticipantRole.MENTEE, EnrollmentStatus.WAITLISTED),
     ("applicant5@demo.test", "Emma Schulz", ParticipantRole.MENTOR, EnrollmentStatus.ACCEPTED),
-    ("applicant6@demo.test", "Folake Adeyemi", ParticipantRole.MENTEE, EnrollmentStatus.INVITED),
     ("applicant7@demo.test", "Gulnara Abenova", ParticipantRole.MENTEE, EnrollmentStatus.DECLINED),
 ]
 
@@ -67,6 +76,7 @@ def seed(context: dict) -> None:
             "ends_on": launch + datetime.timedelta(weeks=13),
             "mentor_default_capacity": 2,
             "mentor_max_capacity": 3,
+            "guidelines": GUIDELINES_TEMPLATE,
         },
     )
     for reviewer in context["reviewers"]:
@@ -109,6 +119,7 @@ def seed(context: dict) -> None:
             "ends_on": today + datetime.timedelta(days=42 + 91),
             "mentor_default_capacity": 1,
             "mentor_max_capacity": 3,
+            "guidelines": GUIDELINES_TEMPLATE,
         },
     )
     for reviewer in context["reviewers"]:
@@ -119,6 +130,80 @@ def seed(context: dict) -> None:
         applicants.append(user)
         Enrollment.objects.get_or_create(cohort=enrolling, user=user, defaults={"role": role, "status": status})
 
+    acknowledged = timezone.now() - datetime.timedelta(weeks=14)
+    Enrollment.objects.filter(cohort=cohort, guidelines_acknowledged_at__isnull=True).update(
+        guidelines_acknowledged_at=acknowledged
+    )
+    modules = _seed_training(cohort)
+    # Everyone in the launched cohort finished the required training, some also the optional module.
+    for enrollment in mentor_enrollments + mentee_enrollments:
+        for module in modules:
+            if module.is_for(enrollment.role) and (module.required or enrollment.pk % 3 == 0):
+                TrainingCompletion.objects.get_or_create(module=module, enrollment=enrollment)
+
+    enrolling_modules = _seed_training(enrolling)
+    accepted_applicant = Enrollment.objects.filter(cohort=enrolling, status=EnrollmentStatus.ACCEPTED).first()
+    if accepted_applicant is not None:
+        TrainingCompletion.objects.get_or_create(module=enrolling_modules[0], enrollment=accepted_applicant)
+    Invitation.objects.get_or_create(
+        cohort=enrolling,
+        email="applicant6@demo.test",
+        defaults={
+            "full_name": "Folake Adeyemi",
+            "role": InvitationRole.MENTEE,
+            "invited_by": context["coordinator"],
+            "sent_at": timezone.now(),
+        },
+    )
+
     context["cohort"] = cohort
     context["enrolling_cohort"] = enrolling
     context["applicants"] = applicants
+
+
+TRAINING_MODULES = [
+    (
+        "Welcome to the program",
+        "## What the next three months look like\n\nYou meet every two weeks. Each meeting has an agenda you "
+        "prepare together beforehand, and one of you logs it afterwards.\n\n- Read the participant guidelines\n"
+        "- Fill in your application questionnaire\n- Meet your match within two weeks of launch",
+        "",
+        Audience.BOTH,
+        True,
+    ),
+    (
+        "Being a great mentee",
+        "## Own your mentorship\n\nYou set the agenda. Come with a goal for each meeting, write down what you "
+        "agreed, and follow up on your action items.",
+        "",
+        Audience.MENTEE,
+        True,
+    ),
+    (
+        "Mentoring across difference",
+        "## Listen first\n\nYour mentee may face barriers you have not. Ask before advising; share how you "
+        "learned rather than what to do; respect confidentiality.",
+        "",
+        Audience.MENTOR,
+        True,
+    ),
+    (
+        "Setting SMART goals",
+        "A short course on goals that are specific, measurable, achievable, relevant and time-bound.",
+        "https://example.org/smart-goals",
+        Audience.BOTH,
+        False,
+    ),
+]
+
+
+def _seed_training(cohort: Cohort) -> list[TrainingModule]:
+    modules = []
+    for position, (title, content, url, audience, required) in enumerate(TRAINING_MODULES, start=1):
+        module, _ = TrainingModule.objects.get_or_create(
+            cohort=cohort,
+            title=title,
+            defaults={"content": content, "url": url, "audience": audience, "required": required, "position": position},
+        )
+        modules.append(module)
+    return modules

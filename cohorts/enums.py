@@ -20,7 +20,6 @@ class ParticipantRole(models.TextChoices):
 
 
 class EnrollmentStatus(models.TextChoices):
-    INVITED = "invited", _("Invited")
     APPLIED = "applied", _("Applied")
     ACCEPTED = "accepted", _("Accepted")
     WAITLISTED = "waitlisted", _("Waitlisted")
@@ -30,8 +29,32 @@ class EnrollmentStatus(models.TextChoices):
 
 # A person in one of these takes part (or is on the way to): shown in their navigation.
 ACTIVE_ENROLLMENT_STATUSES = [
-    EnrollmentStatus.INVITED,
     EnrollmentStatus.APPLIED,
     EnrollmentStatus.ACCEPTED,
     EnrollmentStatus.WAITLISTED,
 ]
+
+
+class InvitationRole(models.TextChoices):
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
+    SUBCOMMITTEE = "subcommittee", _("Matching subcommittee")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class Audience(models.TextChoices):
+    BOTH = "both", _("Mentors and mentees")
+    MENTOR = "mentor", _("Mentors")
+    MENTEE = "mentee", _("Mentees")

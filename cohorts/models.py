@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.models import Program
 
-from .enums import CohortPhase, EnrollmentStatus, ParticipantRole
+from .enums import (
+    Audience,
+    CohortPhase,
+    EnrollmentStatus,
+    InvitationRole,
+    InvitationStatus,
+    JobStatus,
+    ParticipantRole,
+)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Cohort(models.Model):
@@ -37,6 +51,13 @@ class Cohort(models.Model):
     mentor_max_capacity = models.PositiveSmallIntegerField(
         _("maximum mentor capacity"), default=3, help_text=_("The most mentees one mentor may take.")
     )
+    guidelines = models.TextField(
+        _("participant guidelines"),
+        blank=True,
+        help_text=_("Markdown. Every participant acknowledges these when joining."),
+    )
+    # The public application link carries this instead of the id, so that links cannot be guessed.
+    application_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,6 +115,11 @@ class Enrollment(models.Model):
     )
     capacity = models.PositiveSmallIntegerField(
         _("mentee capacity"), null=True, blank=True, help_text=_("Mentors only: how many mentees they take.")
+    )
+    guidelines_acknowledged_at = models.DateTimeField(_("guidelines acknowledged"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,3 +186,145 @@ class Pair(models.Model):
             raise ValidationError(_("Both people must be in the pair's cohort."))
         if self.cohort_id and self.mentee_id and self.mentee.cohort_id != self.cohort_id:
             raise ValidationError(_("Both people must be in the pair's cohort."))
+
+
+class PhaseChange(models.Model):
+    """Who moved a cohort from one phase to another, and when."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=20, choices=CohortPhase.choices)
+    to_phase = models.CharField(max_length=20, choices=CohortPhase.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cohort}: {self.from_phase} → {self.to_phase}"
+
+
+class ImportJob(models.Model):
+    """A CSV of people to invite, processed by a worker; the page shows its progress."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    invited_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    # [{"row": 3, "email": "...", "reason": "..."}]: bad rows and rows skipped as already there.
+    problems = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Written with every chunk: a running job that stops moving has lost its worker.
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == JobStatus.SUCCEEDED else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class Invitation(models.Model):
+    """An email invitation into a cohort as a mentor, a mentee or a subcommittee member.
+
+    The link in the email is signed and expires; the invitation itself is kept, so that the
+    coordinator can send it again, and so that importing the same person twice does nothing.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=InvitationRole.choices)
+    capacity = models.PositiveSmallIntegerField(_("mentee capacity"), null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    import_job = models.ForeignKey(
+        ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="accepted_invitations"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "email"], name="one_invitation_per_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.cohort} ({self.get_role_display()})"
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id
+
+
+class TrainingModule(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="training_modules")
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"), blank=True, help_text=_("Markdown."))
+    url = models.URLField(_("link"), blank=True, help_text=_("Instead of, or besides, the content: a course or video."))
+    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices, default=Audience.BOTH)
+    required = models.BooleanField(_("required"), default=True)
+    due_on = models.DateField(
+        _("due"), null=True, blank=True, help_text=_("Leave empty to use the cohort's training due date.")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id
+
+    @property
+    def effective_due_on(self):
+        return self.due_on or self.cohort.training_due_on
+
+    def is_for(self, role: str) -> bool:
+        return self.audience in (Audience.BOTH, role)
+
+    def clean(self) -> None:
+        if not self.content.strip() and not self.url:
+            raise ValidationError(_("Write the content or give a link (or both)."))
+
+
+class TrainingCompletion(models.Model):
+    module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="completions")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="training_completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["module", "enrollment"], name="one_completion_per_module")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.user} completed {self.module}"

@@ -1,9 +1,9 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from mentorship.models import User
 
-from .enums import ACTIVE_ENROLLMENT_STATUSES
-from .models import Cohort
+from .enums import ACTIVE_ENROLLMENT_STATUSES, Audience, EnrollmentStatus, InvitationStatus, ParticipantRole
+from .models import Cohort, Enrollment, PairStatus, TrainingModule
 
 
 def cohorts_taken_part_in(*, user: User) -> QuerySet[Cohort]:
@@ -32,3 +32,96 @@ def cohorts_visible_to(*, user: User) -> QuerySet[Cohort]:
         .select_related("program__organization")
         .distinct()
     )
+
+
+# --- Training ---------------------------------------------------------------------------
+
+
+def required_module_counts(*, cohort: Cohort) -> dict[str, int]:
+    """How many required modules each role has to complete."""
+    rows = TrainingModule.objects.filter(cohort=cohort, required=True).values_list("audience", flat=True)
+    audiences = list(rows)
+    return {
+        role: sum(1 for a in audiences if a in (Audience.BOTH, role))
+        for role in (ParticipantRole.MENTOR, ParticipantRole.MENTEE)
+    }
+
+
+def _required_done():
+    # Completions of required modules meant for the person's own role.
+    return Count(
+        "training_completions",
+        filter=Q(training_completions__module__required=True)
+        & (
+            Q(training_completions__module__audience=Audience.BOTH)
+            | Q(training_completions__module__audience=F("role"))
+        ),
+        distinct=True,
+    )
+
+
+def with_training_progress(queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    return queryset.annotate(required_done=_required_done())
+
+
+def people_behind_on_training(*, cohort: Cohort) -> list[Enrollment]:
+    """Accepted participants who have not completed every required module of their role."""
+    totals = required_module_counts(cohort=cohort)
+    if not any(totals.values()):
+        return []
+    accepted = with_training_progress(
+        Enrollment.objects.filter(cohort=cohort, status=EnrollmentStatus.ACCEPTED).select_related("user")
+    )
+    return [e for e in accepted if e.required_done < totals[e.role]]
+
+
+# --- The coordinator's dashboard --------------------------------------------------------
+
+FUNNEL_STAGES = ["invited", "applied", "accepted", "trained", "matched", "active", "graduated", "withdrawn"]
+
+
+def cohort_funnel(*, cohort: Cohort) -> dict[str, int]:
+    """Counts of people at each stage. Three queries whatever the cohort's size."""
+    totals = required_module_counts(cohort=cohort)
+    enrollments = with_training_progress(Enrollment.objects.filter(cohort=cohort)).values(
+        "status", "role", "required_done"
+    )
+    counts = dict.fromkeys(FUNNEL_STAGES, 0)
+    for row in enrollments.annotate(
+        in_pair=Count("pairs_as_mentor", distinct=True) + Count("pairs_as_mentee", distinct=True),
+        active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.ACTIVE), distinct=True)
+        + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.ACTIVE), distinct=True),
+        graduated=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.GRADUATED), distinct=True)
+        + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.GRADUATED), distinct=True),
+    ):
+        status = row["status"]
+        if status == EnrollmentStatus.WITHDRAWN:
+            counts["withdrawn"] += 1
+            continue
+        if status in (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED):
+            counts["applied"] += 1
+        if status != EnrollmentStatus.ACCEPTED:
+            continue
+        counts["accepted"] += 1
+        if row["required_done"] >= totals[row["role"]]:
+            counts["trained"] += 1
+        if row["in_pair"]:
+            counts["matched"] += 1
+        if row["active"]:
+            counts["active"] += 1
+        if row["graduated"]:
+            counts["graduated"] += 1
+    counts["invited"] = cohort.invitations.filter(status=InvitationStatus.PENDING).count()
+    return counts
+
+
+def people_table(*, cohort: Cohort, search: str = "", role: str = "", status: str = "") -> QuerySet[Enrollment]:
+    """Everyone in the cohort with what the dashboard shows per row, in one query."""
+    queryset = Enrollment.objects.filter(cohort=cohort).select_related("user")
+    if search:
+        queryset = queryset.filter(Q(user__full_name__icontains=search) | Q(user__email__icontains=search))
+    if role:
+        queryset = queryset.filter(role=role)
+    if status:
+        queryset = queryset.filter(status=status)
+    return with_training_progress(queryset).order_by("role", "user__full_name", "user__email")

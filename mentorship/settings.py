@@ -61,6 +61,7 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_ID = 1
+INVITATION_MAX_AGE_DAYS = env_int("DJANGO_INVITATION_DAYS", 14)
 SITE_NAME = env.str("DJANGO_SITE_NAME", default="Mentorship")
 # Used in emails, where no request is at hand to build absolute links from.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,184 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Audience, EnrollmentStatus, InvitationRole, ParticipantRole
+from .models import Cohort, TrainingModule
+from .services.cohorts import COHORT_FIELDS, cohort_dates_check
+from .services.imports import MAX_BYTES
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = COHORT_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            **dict.fromkeys(
+                (
+                    "enrollment_opens_on",
+                    "enrollment_closes_on",
+                    "training_due_on",
+                    "launch_on",
+                    "showcase_on",
+                    "ends_on",
+                ),
+                DATE_WIDGET,
+            ),
+        }
+
+    def __init__(self, *args, program, **kwargs):
+        self.program = program
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Cohort.objects.filter(program=self.program, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This program already has a cohort with this name."))
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in cohort_dates_check(cleaned).items():
+            self.add_error(field, message)
+        default, maximum = cleaned.get("mentor_default_capacity"), cleaned.get("mentor_max_capacity")
+        if default is not None and maximum is not None and default > maximum:
+            self.add_error("mentor_default_capacity", _("The default capacity cannot be above the maximum."))
+        for name in ("meeting_cadence_days", "term_months", "mentor_max_capacity", "mentor_default_capacity"):
+            if cleaned.get(name) == 0:
+                self.add_error(name, _("Must be at least 1."))
+        return cleaned
+
+
+class GuidelinesForm(forms.Form):
+    guidelines = forms.CharField(
+        label=_("Participant guidelines"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Markdown: ## for headings, - for lists, **bold**, [link](https://…)."),
+        max_length=20_000,
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    acknowledge_guidelines = forms.BooleanField(
+        label=_("I have read the participant guidelines and will follow them."), required=True
+    )
+
+
+class ApplyForm(AcknowledgeForm):
+    role = forms.ChoiceField(label=_("I apply as"), choices=ParticipantRole.choices, widget=forms.RadioSelect)
+    capacity = forms.IntegerField(
+        label=_("Mentors: how many mentees can you take?"), required=False, min_value=1, max_value=20
+    )
+
+    field_order = ["role", "capacity", "acknowledge_guidelines"]
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        self.cohort = cohort
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].max_value = cohort.mentor_max_capacity
+        self.fields["capacity"].help_text = _("Between 1 and %(max)d; leave empty for %(default)d.") % {
+            "max": cohort.mentor_max_capacity,
+            "default": cohort.mentor_default_capacity,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        capacity = cleaned.get("capacity")
+        if cleaned.get("role") == ParticipantRole.MENTEE:
+            cleaned["capacity"] = None
+        elif capacity is not None and capacity > self.cohort.mentor_max_capacity:
+            self.add_error("capacity", _("At most %(max)d.") % {"max": self.cohort.mentor_max_capacity})
+        return cleaned
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("How many mentees you take"), min_value=1)
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["capacity"].max_value = cohort.mentor_max_capacity
+        self.fields["capacity"].widget.attrs["max"] = cohort.mentor_max_capacity
+        self.fields["capacity"].help_text = _("At most %(max)d in this cohort.") % {"max": cohort.mentor_max_capacity}
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=InvitationRole.choices)
+    capacity = forms.IntegerField(label=_("Mentee capacity (mentors)"), min_value=1, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: name, email, role (mentor, mentee or subcommittee), capacity (mentors, optional)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        raw = upload.read()
+        try:
+            self.cleaned_data["content"] = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Save the file as CSV with UTF-8 encoding and try again.")) from None
+        if "\x00" in self.cleaned_data["content"]:
+            raise forms.ValidationError(_("This does not look like a CSV file."))
+        return upload
+
+
+class SubcommitteeAddForm(forms.Form):
+    user = forms.ChoiceField(label=_("Member of the organization"))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "—")] + [(u.pk, f"{u.get_full_name()} <{u.email}>") for u in candidates]
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *ParticipantRole.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *EnrollmentStatus.choices]
+    )
+
+
+class BulkDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            (EnrollmentStatus.ACCEPTED, _("Accept")),
+            (EnrollmentStatus.WAITLISTED, _("Waitlist")),
+            (EnrollmentStatus.DECLINED, _("Decline")),
+        ]
+    )
+    enrollments = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args, enrollment_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollments"].choices = [(pk, pk) for pk in enrollment_ids]
+        self.fields["enrollments"].error_messages["invalid_choice"] = _(
+            "Some of the people chosen are not in this cohort."
+        )
+        self.fields["enrollments"].error_messages["required"] = _("Tick at least one person.")
+
+
+class TrainingModuleForm(forms.ModelForm):
+    class Meta:
+        model = TrainingModule
+        fields = ["title", "content", "url", "audience", "required", "due_on"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 12}), "due_on": DATE_WIDGET}
+        help_texts = {"content": _("Markdown: ## headings, - lists, **bold**, [links](https://…).")}
+
+    audience = forms.ChoiceField(label=_("For"), choices=Audience.choices)
+    url = forms.URLField(
+        label=_("Link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Instead of, or besides, the content: a course or video."),
+    )

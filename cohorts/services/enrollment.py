@@ -1,0 +1,162 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentorship.models import User
+from mentorship.notifications import email_queue
+
+from ..enums import EnrollmentStatus, ParticipantRole
+from ..models import Cohort, Enrollment
+from ..phases import require_phase
+
+DECISIONS = {
+    EnrollmentStatus.ACCEPTED: "application-accepted",
+    EnrollmentStatus.DECLINED: "application-declined",
+    EnrollmentStatus.WAITLISTED: "application-waitlisted",
+}
+
+
+def _check_capacity(cohort: Cohort, role: str, capacity: int | None) -> int | None:
+    if role != ParticipantRole.MENTOR:
+        return None
+    if capacity is None:
+        return None
+    if not 1 <= capacity <= cohort.mentor_max_capacity:
+        raise ValidationError(
+            {"capacity": _("Choose between 1 and %(max)d mentees.") % {"max": cohort.mentor_max_capacity}}
+        )
+    return capacity
+
+
+@transaction.atomic
+def enrollment_apply(
+    *, cohort: Cohort, user: User, role: str, capacity: int | None = None, acknowledge_guidelines: bool
+) -> Enrollment:
+    """Apply to the cohort through its public link.
+
+    Side effects: emails the applicant that the application arrived (after commit).
+    """
+    require_phase(cohort, "apply")
+    if role not in ParticipantRole.values:
+        raise ValidationError({"role": _("Choose mentor or mentee.")})
+    if not acknowledge_guidelines:
+        raise ValidationError({"acknowledge_guidelines": _("Please read and accept the guidelines to apply.")})
+    capacity = _check_capacity(cohort, role, capacity)
+    existing = Enrollment.objects.filter(cohort=cohort, user=user).first()
+    if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
+        raise ValidationError(_("You have already applied to this cohort."), code="duplicate")
+    now = timezone.now()
+    if existing is not None:
+        # Someone who withdrew may apply again: the same row, so that history stays in one place.
+        existing.role, existing.capacity, existing.status = role, capacity, EnrollmentStatus.APPLIED
+        existing.guidelines_acknowledged_at, existing.decided_at, existing.decided_by = now, None, None
+        existing.save()
+        enrollment = existing
+    else:
+        try:
+            with transaction.atomic():
+                enrollment = Enrollment.objects.create(
+                    cohort=cohort,
+                    user=user,
+                    role=role,
+                    capacity=capacity,
+                    status=EnrollmentStatus.APPLIED,
+                    guidelines_acknowledged_at=now,
+                )
+        except IntegrityError:
+            raise ValidationError(_("You have already applied to this cohort."), code="duplicate") from None
+    email_queue(to=[user.email], template="application-received", context={"cohort": cohort, "enrollment": enrollment})
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_decide(*, enrollment: Enrollment, status: str, by: User) -> Enrollment:
+    """Accept, decline or waitlist an application.
+
+    Side effects: emails the person the decision (after commit); deciding the same way
+    twice changes nothing and sends nothing.
+    """
+    if status not in DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    enrollment = Enrollment.objects.select_for_update().select_related("cohort", "user").get(pk=enrollment.pk)
+    require_phase(enrollment.cohort, "review_applications")
+    if enrollment.status == status:
+        return enrollment
+    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+        raise ValidationError(_("%(name)s has withdrawn.") % {"name": enrollment.user})
+    if enrollment.status == EnrollmentStatus.ACCEPTED and (
+        enrollment.pairs_as_mentee.exists() or enrollment.pairs_as_mentor.exists()
+    ):
+        raise ValidationError(_("%(name)s is already matched.") % {"name": enrollment.user})
+    enrollment.status = status
+    enrollment.decided_at = timezone.now()
+    enrollment.decided_by = by
+    enrollment.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    email_queue(
+        to=[enrollment.user.email],
+        template=DECISIONS[status],
+        context={"cohort": enrollment.cohort, "enrollment": enrollment},
+    )
+    return enrollment
+
+
+def enrollment_decide_bulk(
+    *, cohort: Cohort, enrollment_ids: list[int], status: str, by: User
+) -> tuple[int, list[str]]:
+    """Decide many applications; each in its own transaction, so one refusal does not undo the rest.
+
+    Returns how many changed and the reasons for those that could not be decided.
+    """
+    changed, problems = 0, []
+    for enrollment in Enrollment.objects.filter(cohort=cohort, pk__in=enrollment_ids).select_related("user"):
+        before = enrollment.status
+        try:
+            decided = enrollment_decide(enrollment=enrollment, status=status, by=by)
+        except ValidationError as error:
+            problems.extend(error.messages)
+            continue
+        changed += decided.status != before
+    return changed, problems
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment: Enrollment, by: User) -> Enrollment:
+    """Leave the cohort (the person themself, or a coordinator for them). Active pairs end."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+        return enrollment
+    now = timezone.now()
+    for pair in list(enrollment.pairs_as_mentee.filter(status="active")) + list(
+        enrollment.pairs_as_mentor.filter(status="active")
+    ):
+        pair.status, pair.ended_at = "ended", now
+        pair.end_reason = _("%(name)s withdrew from the cohort.") % {"name": enrollment.user}
+        pair.save(update_fields=["status", "ended_at", "end_reason"])
+    enrollment.status = EnrollmentStatus.WITHDRAWN
+    enrollment.decided_at, enrollment.decided_by = now, by
+    enrollment.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    return enrollment
+
+
+def enrollment_set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollment:
+    """A mentor says how many mentees they take, within the cohort's maximum and above the
+    number they already mentor."""
+    if enrollment.role != ParticipantRole.MENTOR:
+        raise ValidationError(_("Only mentors have a capacity."))
+    capacity = _check_capacity(enrollment.cohort, enrollment.role, capacity)
+    active = enrollment.pairs_as_mentor.filter(status="active").count()
+    if capacity < active:
+        raise ValidationError(
+            {"capacity": _("You already mentor %(n)d people; the capacity cannot be lower.") % {"n": active}}
+        )
+    enrollment.capacity = capacity
+    enrollment.save(update_fields=["capacity", "updated_at"])
+    return enrollment
+
+
+def enrollment_acknowledge_guidelines(*, enrollment: Enrollment) -> Enrollment:
+    if enrollment.guidelines_acknowledged_at is None:
+        enrollment.guidelines_acknowledged_at = timezone.now()
+        enrollment.save(update_fields=["guidelines_acknowledged_at", "updated_at"])
+    return enrollment

@@ -1,0 +1,195 @@
+"""Invite people from a CSV file (name, email, role, optional capacity for mentors).
+
+The file is stored on an ImportJob row and processed by a worker in chunks; each chunk
+commits its invitations together with the job's counters, so a worker that dies half-way
+leaves a job that resumes where it stopped, and nobody is invited twice (the database
+allows one invitation per email and cohort).
+"""
+
+import csv
+import datetime
+import io
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentorship.models import User
+
+from ..enums import JobStatus
+from ..models import Cohort, ImportJob
+from ..phases import require_phase
+from .invitations import invitation_create
+
+logger = logging.getLogger(__name__)
+
+MAX_ROWS = 20_000
+MAX_BYTES = 5 * 1024 * 1024
+CHUNK = 200
+# A running job whose worker has not written progress for this long is taken to be dead.
+STALE_AFTER = datetime.timedelta(minutes=5)
+
+HEADER_ALIASES = {
+    "name": "name",
+    "full name": "name",
+    "full_name": "name",
+    "email": "email",
+    "e-mail": "email",
+    "email address": "email",
+    "role": "role",
+    "capacity": "capacity",
+    "mentee capacity": "capacity",
+}
+
+
+def csv_read_header(content: str) -> list[str]:
+    """Check the header; raises ValidationError naming what is wrong."""
+    reader = csv.reader(io.StringIO(content))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationError(_("The file is empty.")) from None
+    except csv.Error as error:
+        raise ValidationError(_("The file is not a readable CSV file (%(error)s).") % {"error": error}) from None
+    columns = [HEADER_ALIASES.get(h.strip().lower().lstrip("\ufeff"), h.strip().lower()) for h in header]
+    missing = [c for c in ("name", "email", "role") if c not in columns]
+    if missing:
+        raise ValidationError(
+            _("The first row must name the columns name, email, role (and optionally capacity); missing: %(missing)s.")
+            % {"missing": ", ".join(missing)}
+        )
+    return columns
+
+
+def csv_rows(content: str) -> list[dict]:
+    columns = csv_read_header(content)
+    reader = csv.reader(io.StringIO(content))
+    next(reader)
+    rows = []
+    for number, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        row = {"row": number}
+        for column, value in zip(columns, values, strict=False):
+            row.setdefault(column, value.strip())
+        rows.append(row)
+    return rows
+
+
+def import_job_create(*, cohort: Cohort, by: User, filename: str, content: str) -> ImportJob:
+    """Store the file and queue its processing. Refuses an unreadable file at once.
+
+    Side effects: queues ``cohorts.run_import`` after commit.
+    """
+    require_phase(cohort, "invite")
+    if len(content.encode()) > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 5 MB."))
+    try:
+        rows = csv_rows(content)
+    except csv.Error as error:
+        raise ValidationError(_("The file is not a readable CSV file (%(error)s).") % {"error": error}) from None
+    if not rows:
+        raise ValidationError(_("The file has a header but no people."))
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(_("The file has more than %(max)d people; split it.") % {"max": MAX_ROWS})
+    job = ImportJob.objects.create(
+        cohort=cohort, created_by=by, filename=filename[:255], content=content, total_rows=len(rows)
+    )
+    from ..tasks import task_run_import  # noqa: PLC0415 -- tasks import services
+
+    transaction.on_commit(lambda: task_run_import.apply_async(kwargs={"import_job_id": job.pk}))
+    return job
+
+
+def import_job_claim(*, import_job_id: int) -> bool:
+    """Take the job for this worker. False if another worker has it or it is finished."""
+    now = timezone.now()
+    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, updated_at__lt=now - STALE_AFTER)
+    claimed = ImportJob.objects.filter(claimable, pk=import_job_id).update(
+        status=JobStatus.RUNNING, updated_at=now, started_at=now
+    )
+    return claimed == 1
+
+
+def _parse_capacity(raw: str) -> int | None:
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(
+            {"capacity": _("Capacity must be a whole number, not “%(value)s”.") % {"value": raw}}
+        ) from None
+
+
+def import_job_run(*, import_job_id: int) -> ImportJob | None:
+    """Process the rows not yet processed. Safe to call twice: a second call returns at once."""
+    if not import_job_claim(import_job_id=import_job_id):
+        logger.info("Import %s is taken or finished; nothing to do", import_job_id)
+        return None
+    job = ImportJob.objects.select_related("cohort").get(pk=import_job_id)
+    try:
+        rows = csv_rows(job.content)
+        while job.processed_rows < len(rows):
+            job = _run_chunk(job, rows[job.processed_rows : job.processed_rows + CHUNK])
+    except Exception as error:
+        logger.exception("Import %s failed", import_job_id)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, failure=str(error)[:2000], finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.SUCCEEDED, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def _run_chunk(job: ImportJob, rows: list[dict]) -> ImportJob:
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    cohort = job.cohort
+    for row in rows:
+        email = row.get("email", "")
+        try:
+            invitation_create(
+                cohort=cohort,
+                email=email,
+                full_name=row.get("name", ""),
+                role=row.get("role", "").lower(),
+                capacity=_parse_capacity(row.get("capacity", "")),
+                by=job.created_by,
+                import_job=job,
+            )
+        except ValidationError as error:
+            duplicate = _is_duplicate(error)
+            job.skipped_count += 1
+            job.problems.append(
+                {"row": row["row"], "email": email, "reason": " ".join(error.messages), "duplicate": duplicate}
+            )
+        else:
+            job.invited_count += 1
+        job.processed_rows += 1
+    job.updated_at = timezone.now()
+    job.save(update_fields=["invited_count", "skipped_count", "problems", "processed_rows", "updated_at"])
+    return job
+
+
+def _is_duplicate(error: ValidationError) -> bool:
+    errors = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return any(e.code == "duplicate" for group in errors for e in group)
+
+
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    """Queue a failed job again; it resumes after the rows already processed."""
+    if job.status != JobStatus.FAILED:
+        raise ValidationError(_("Only a failed import can be retried."))
+    ImportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(status=JobStatus.QUEUED, failure="")
+    from ..tasks import task_run_import  # noqa: PLC0415 -- tasks import services
+
+    transaction.on_commit(lambda: task_run_import.apply_async(kwargs={"import_job_id": job.pk}))
+    job.refresh_from_db()
+    return job

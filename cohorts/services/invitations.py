@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentorship.models import User
+from mentorship.notifications import email_queue
+
+from ..enums import CohortPhase, EnrollmentStatus, InvitationRole, InvitationStatus, ParticipantRole
+from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember
+from ..phases import require_phase
+
+SIGNER_SALT = "cohorts.invitation"
+
+
+class InvitationError(Exception):
+    """The link cannot be used; the message says why, in words for the person who clicked."""
+
+
+def invitation_link(*, invitation: Invitation) -> str:
+    signed = signing.TimestampSigner(salt=SIGNER_SALT).sign(invitation.token)
+    return reverse("cohorts:invitation-respond", kwargs={"signed": signed})
+
+
+def invitation_resolve(*, signed: str) -> Invitation:
+    """The invitation behind a link, if the link is genuine, not expired and not used up."""
+    signer = signing.TimestampSigner(salt=SIGNER_SALT)
+    max_age = settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
+    try:
+        token = signer.unsign(signed, max_age=max_age)
+    except signing.SignatureExpired:
+        raise InvitationError(_("This invitation link has expired. Ask the coordinator to send it again.")) from None
+    except signing.BadSignature:
+        raise InvitationError(_("This invitation link is not valid. Check that you copied all of it.")) from None
+    invitation = Invitation.objects.select_related("cohort__program__organization").filter(token=token).first()
+    if invitation is None or invitation.status == InvitationStatus.REVOKED:
+        raise InvitationError(_("This invitation was withdrawn by the coordinator."))
+    return invitation
+
+
+def normalize_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    validate_email(email)
+    return email
+
+
+def _duplicate(message: str) -> ValidationError:
+    # The code sits on the field's own error: a dict of messages carries no code of its own.
+    return ValidationError({"email": ValidationError(message, code="duplicate")})
+
+
+def invitation_check(*, cohort: Cohort, email: str, role: str, capacity: int | None) -> tuple[str, int | None]:
+    """Validate one invitation before it is created; raises ValidationError with the reason."""
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("“%(email)s” is not a valid email address.") % {"email": email}}) from None
+    if role not in InvitationRole.values:
+        raise ValidationError(
+            {"role": _("Role must be mentor, mentee or subcommittee, not “%(role)s”.") % {"role": role}}
+        )
+    if role == InvitationRole.MENTOR:
+        if capacity is not None and not 1 <= capacity <= cohort.mentor_max_capacity:
+            raise ValidationError(
+                {"capacity": _("Capacity must be between 1 and %(max)d.") % {"max": cohort.mentor_max_capacity}}
+            )
+    elif capacity is not None:
+        raise ValidationError({"capacity": _("Only mentors have a capacity.")})
+    if role == InvitationRole.SUBCOMMITTEE:
+        if SubcommitteeMember.objects.filter(cohort=cohort, user__email__iexact=email).exists():
+            raise _duplicate(_("%(email)s is already on the subcommittee.") % {"email": email})
+    elif (
+        Enrollment.objects.filter(cohort=cohort, user__email__iexact=email)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .exists()
+    ):
+        raise _duplicate(_("%(email)s is already in this cohort.") % {"email": email})
+    if Invitation.objects.filter(cohort=cohort, email=email).exists():
+        raise _duplicate(_("%(email)s has already been invited.") % {"email": email})
+    return email, capacity
+
+
+def invitation_create(
+    *,
+    cohort: Cohort,
+    email: str,
+    full_name: str = "",
+    role: str,
+    capacity: int | None = None,
+    by: User | None,
+    import_job: ImportJob | None = None,
+) -> Invitation:
+    """Invite one person and email them the link.
+
+    Side effects: sends the invitation email after commit.
+    """
+    require_phase(cohort, "invite")
+    email, capacity = invitation_check(cohort=cohort, email=email, role=role, capacity=capacity)
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                cohort=cohort,
+                email=email,
+                full_name=full_name.strip()[:150],
+                role=role,
+                capacity=capacity,
+                invited_by=by,
+                import_job=import_job,
+            )
+            invitation_send(invitation=invitation)
+    except IntegrityError:
+        # Two imports of the same file at once: the other one invited this person.
+        raise _duplicate(_("%(email)s has already been invited.") % {"email": email}) from None
+    return invitation
+
+
+def invitation_send(*, invitation: Invitation) -> Invitation:
+    """(Re)send the email with a freshly signed link; the expiry counts from now."""
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("Only pending invitations can be sent again."))
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    email_queue(
+        to=[invitation.email],
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "cohort": invitation.cohort,
+            "link": settings.SITE_URL + invitation_link(invitation=invitation),
+            "days": settings.INVITATION_MAX_AGE_DAYS,
+        },
+    )
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.status == InvitationStatus.PENDING:
+        invitation.status = InvitationStatus.REVOKED
+        invitation.save(update_fields=["status"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User, acknowledge_guidelines: bool) -> Invitation:
+    """The invited person joins: an accepted enrollment, or a seat on the subcommittee.
+
+    Accepting again with the same account does nothing; a used invitation cannot bring in
+    somebody else.
+    """
+    invitation = Invitation.objects.select_for_update().select_related("cohort").get(pk=invitation.pk)
+    cohort = invitation.cohort
+    if invitation.status == InvitationStatus.ACCEPTED:
+        if invitation.accepted_by_id == user.pk:
+            return invitation
+        raise ValidationError(_("This invitation has already been used."), code="used")
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("This invitation was withdrawn by the coordinator."), code="revoked")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email},
+            code="wrong_account",
+        )
+    if cohort.phase == CohortPhase.CLOSED:
+        raise ValidationError(_("This cohort has closed."), code="closed")
+    now = timezone.now()
+    if invitation.role == InvitationRole.SUBCOMMITTEE:
+        SubcommitteeMember.objects.get_or_create(cohort=cohort, user=user)
+    else:
+        if cohort.phase not in (CohortPhase.DRAFT, CohortPhase.ENROLLMENT, CohortPhase.TRAINING):
+            raise ValidationError(_("This cohort has already launched; ask the coordinator."), code="phase")
+        if not acknowledge_guidelines:
+            raise ValidationError(
+                {"acknowledge_guidelines": _("Please read and accept the guidelines to join.")}, code="guidelines"
+            )
+        role = ParticipantRole.MENTOR if invitation.role == InvitationRole.MENTOR else ParticipantRole.MENTEE
+        Enrollment.objects.update_or_create(
+            cohort=cohort,
+            user=user,
+            defaults={
+                "role": role,
+                "status": EnrollmentStatus.ACCEPTED,
+                "capacity": invitation.capacity if role == ParticipantRole.MENTOR else None,
+                "guidelines_acknowledged_at": now,
+                "decided_at": now,
+                "decided_by": invitation.invited_by,
+            },
+        )
+    if not user.full_name and invitation.full_name:
+        user.full_name = invitation.full_name
+        user.save(update_fields=["full_name"])
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.accepted_at, invitation.accepted_by = now, user
+    invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
+    return invitation
+
+
+def subcommittee_add(*, cohort: Cohort, user: User) -> SubcommitteeMember:
+    member, _created = SubcommitteeMember.objects.get_or_create(cohort=cohort, user=user)
+    return member
+
+
+def subcommittee_remove(*, member: SubcommitteeMember) -> None:
+    member.delete()

@@ -1,0 +1,89 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from mentorship.notifications import email_queue
+
+from ..enums import EnrollmentStatus
+from ..models import Cohort, Enrollment, TrainingCompletion, TrainingModule
+from ..phases import require_phase
+from ..selectors import people_behind_on_training
+
+MODULE_FIELDS = ["title", "content", "url", "audience", "required", "due_on"]
+
+
+def training_module_create(*, cohort: Cohort, **fields) -> TrainingModule:
+    position = (cohort.training_modules.aggregate(m=Max("position"))["m"] or 0) + 1
+    module = TrainingModule(cohort=cohort, position=position, **fields)
+    module.full_clean()
+    module.save()
+    return module
+
+
+def training_module_update(*, module: TrainingModule, **fields) -> TrainingModule:
+    for name, value in fields.items():
+        if name not in MODULE_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(module, name, value)
+    module.full_clean()
+    module.save()
+    return module
+
+
+def training_module_delete(*, module: TrainingModule) -> None:
+    if module.completions.exists():
+        raise ValidationError(
+            _("People have completed this module; make it optional instead of deleting it, so their record stays.")
+        )
+    module.delete()
+
+
+@transaction.atomic
+def training_module_move(*, module: TrainingModule, direction: str) -> None:
+    """Swap the module with its neighbour above or below."""
+    modules = list(TrainingModule.objects.select_for_update().filter(cohort=module.cohort_id))
+    index = next(i for i, m in enumerate(modules) if m.pk == module.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(modules):
+        return
+    modules[index], modules[other] = modules[other], modules[index]
+    for position, item in enumerate(modules, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+def training_complete(*, module: TrainingModule, enrollment: Enrollment) -> TrainingCompletion:
+    """Mark a module done. Doing it twice keeps the first completion."""
+    if module.cohort_id != enrollment.cohort_id or not module.is_for(enrollment.role):
+        raise ValidationError(_("This module is not part of your training."))
+    if enrollment.status != EnrollmentStatus.ACCEPTED:
+        raise ValidationError(_("Training opens once your application is accepted."))
+    require_phase(enrollment.cohort, "train")
+    try:
+        with transaction.atomic():
+            completion, _created = TrainingCompletion.objects.get_or_create(module=module, enrollment=enrollment)
+    except IntegrityError:
+        completion = TrainingCompletion.objects.get(module=module, enrollment=enrollment)
+    return completion
+
+
+def training_uncomplete(*, module: TrainingModule, enrollment: Enrollment) -> None:
+    require_phase(enrollment.cohort, "train")
+    TrainingCompletion.objects.filter(module=module, enrollment=enrollment).delete()
+
+
+def training_remind_behind(*, cohort: Cohort) -> int:
+    """Email everyone accepted who has required modules left. Returns how many were told.
+
+    Side effects: one email per person, after commit.
+    """
+    behind = people_behind_on_training(cohort=cohort)
+    for enrollment in behind:
+        email_queue(
+            to=[enrollment.user.email],
+            template="training-reminder",
+            context={"cohort": cohort, "enrollment": enrollment},
+        )
+    return len(behind)

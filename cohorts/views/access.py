@@ -1,0 +1,29 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from ..enums import ACTIVE_ENROLLMENT_STATUSES
+from ..models import Cohort, Enrollment
+from ..selectors import cohorts_visible_to
+
+
+def cohort_for(request, pk: int, perm: str = "cohorts.view_cohort") -> Cohort:
+    """The cohort, if the person may open it at all (else 404: nothing of another
+    organization's cohort is given away), and may do ``perm`` on it (else 403)."""
+    cohort = get_object_or_404(cohorts_visible_to(user=request.user), pk=pk)
+    if not request.user.has_perm(perm, cohort):
+        raise PermissionDenied
+    return cohort
+
+
+def own_enrollment(request, cohort: Cohort, *, any_status: bool = False) -> Enrollment | None:
+    queryset = Enrollment.objects.filter(cohort=cohort, user=request.user)
+    if not any_status:
+        queryset = queryset.filter(status__in=ACTIVE_ENROLLMENT_STATUSES)
+    return queryset.select_related("cohort").first()
+
+
+def own_enrollment_or_404(request, cohort: Cohort) -> Enrollment:
+    enrollment = own_enrollment(request, cohort)
+    if enrollment is None:
+        raise PermissionDenied
+    return enrollment

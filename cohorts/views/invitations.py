@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mentorship.models import User
+
+from ..enums import InvitationStatus
+from ..forms import AcknowledgeForm, ImportForm, InvitationForm, SubcommitteeAddForm
+from ..models import ImportJob, Invitation, SubcommitteeMember
+from ..phases import phase_allows
+from ..services import imports as import_services
+from ..services import invitations as invitation_services
+from .access import cohort_for
+
+
+def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitation_services.invitation_create(cohort=cohort, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": invitation.email})
+            return redirect("cohorts:invitation-list", pk=cohort.pk)
+    invitations = cohort.invitations.select_related("accepted_by").order_by("status", "-created_at")
+    page = Paginator(invitations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cohorts/invitations.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "import_form": ImportForm(),
+            "page": page,
+            "jobs": cohort.import_jobs.all()[:5],
+            "can_invite": phase_allows(cohort, "invite"),
+        },
+    )
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    invitation = get_object_or_404(Invitation, cohort=cohort, pk=invitation_pk)
+    try:
+        invitation_services.invitation_send(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation was sent again to %(email)s.") % {"email": invitation.email})
+    return redirect("cohorts:invitation-list", pk=cohort.pk)
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    invitation = get_object_or_404(Invitation, cohort=cohort, pk=invitation_pk)
+    invitation_services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("cohorts:invitation-list", pk=cohort.pk)
+
+
+@require_POST
+def import_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            job = import_services.import_job_create(
+                cohort=cohort,
+                by=request.user,
+                filename=form.cleaned_data["file"].name,
+                content=form.cleaned_data["content"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=job.pk)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("cohorts:invitation-list", pk=cohort.pk)
+
+
+def import_detail(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    job = get_object_or_404(ImportJob, cohort=cohort, pk=job_pk)
+    template = "cohorts/_import_job.html" if request.htmx else "cohorts/import_detail.html"
+    return render(request, template, {"cohort": cohort, "job": job})
+
+
+@require_POST
+def import_retry(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    job = get_object_or_404(ImportJob, cohort=cohort, pk=job_pk)
+    try:
+        import_services.import_job_retry(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=job.pk)
+
+
+@login_not_required
+def invitation_respond(request: HttpRequest, signed: str) -> HttpResponse:
+    """Where the link in the invitation email lands: sign up or sign in, then join."""
+    try:
+        invitation = invitation_services.invitation_resolve(signed=signed)
+    except invitation_services.InvitationError as error:
+        return render(request, "cohorts/invitation_invalid.html", {"reason": str(error)}, status=410)
+    cohort = invitation.cohort
+    if not request.user.is_authenticated:
+        here = request.get_full_path()
+        has_account = User.objects.filter(email__iexact=invitation.email).exists()
+        return render(
+            request,
+            "cohorts/invitation_respond.html",
+            {
+                "invitation": invitation,
+                "cohort": cohort,
+                "has_account": has_account,
+                "signup_url": reverse("account_signup") + "?" + urlencode({"next": here, "email": invitation.email}),
+                "login_url": reverse("account_login") + "?" + urlencode({"next": here, "login": invitation.email}),
+            },
+        )
+    if invitation.status == InvitationStatus.ACCEPTED and invitation.accepted_by_id == request.user.pk:
+        return redirect(cohort)
+    form = AcknowledgeForm(request.POST or None)
+    needs_guidelines = invitation.role != "subcommittee"
+    if request.method == "POST" and (form.is_valid() or not needs_guidelines):
+        try:
+            invitation_services.invitation_accept(
+                invitation=invitation, user=request.user, acknowledge_guidelines=form.is_valid()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Welcome to %(cohort)s!") % {"cohort": cohort})
+            return redirect(cohort)
+    return render(
+        request,
+        "cohorts/invitation_respond.html",
+        {"invitation": invitation, "cohort": cohort, "form": form, "needs_guidelines": needs_guidelines},
+    )
+
+
+def subcommittee(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.view_participants")
+    can_manage = request.user.has_perm("cohorts.manage_cohort", cohort)
+    members = list(cohort.subcommittee.select_related("user"))
+    seated = {m.user_id for m in members}
+    candidates = [
+        u
+        for u in User.objects.filter(org_memberships__organization_id=cohort.organization_id).order_by("full_name")
+        if u.pk not in seated
+    ]
+    form = SubcommitteeAddForm(request.POST or None, candidates=candidates)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            user = next(u for u in candidates if str(u.pk) == form.cleaned_data["user"])
+            invitation_services.subcommittee_add(cohort=cohort, user=user)
+            messages.success(request, _("%(name)s joined the subcommittee.") % {"name": user})
+            return redirect("cohorts:subcommittee", pk=cohort.pk)
+    pending = cohort.invitations.filter(role="subcommittee", status=InvitationStatus.PENDING)
+    return render(
+        request,
+        "cohorts/subcommittee.html",
+        {
+            "cohort": cohort,
+            "members": members,
+            "form": form,
+            "can_manage": can_manage,
+            "pending": pending,
+            "invite_form": InvitationForm(initial={"role": "subcommittee"}),
+        },
+    )
+
+
+@require_POST
+def subcommittee_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    member = get_object_or_404(SubcommitteeMember.objects.select_related("user"), cohort=cohort, pk=member_pk)
+    invitation_services.subcommittee_remove(member=member)
+    messages.success(request, _("%(name)s left the subcommittee.") % {"name": member.user})
+    return redirect("cohorts:subcommittee", pk=cohort.pk)

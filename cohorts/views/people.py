@@ -1,0 +1,184 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..enums import EnrollmentStatus
+from ..forms import BulkDecisionForm, PeopleFilterForm
+from ..hooks import dashboard_panels
+from ..models import Enrollment
+from ..selectors import FUNNEL_STAGES, cohort_funnel, people_table, required_module_counts
+from ..services import enrollment as enrollment_services
+from .access import cohort_for
+
+PAGE_SIZE = 25
+FUNNEL_LABELS = {
+    "invited": _("Invited"),
+    "applied": _("Applied"),
+    "accepted": _("Accepted"),
+    "trained": _("Trained"),
+    "matched": _("Matched"),
+    "active": _("Active"),
+    "graduated": _("Graduated"),
+    "withdrawn": _("Withdrawn"),
+}
+
+
+def _filtered(request, cohort):
+    form = PeopleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = people_table(
+        cohort=cohort,
+        search=filters.get("q", ""),
+        role=filters.get("role", ""),
+        status=filters.get("status", ""),
+    )
+    return form, queryset
+
+
+def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.view_participants")
+    form, queryset = _filtered(request, cohort)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    funnel = cohort_funnel(cohort=cohort)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "cohort": cohort,
+        "form": form,
+        "page": page,
+        "funnel": [(stage, FUNNEL_LABELS[stage], funnel[stage]) for stage in FUNNEL_STAGES],
+        "required": required_module_counts(cohort=cohort),
+        "can_manage": request.user.has_perm("cohorts.manage_cohort", cohort),
+        "query": query.urlencode(),
+        "decisions": BulkDecisionForm.base_fields["decision"].choices,
+        "panels": dashboard_panels(cohort, request),
+    }
+    template = (
+        "cohorts/_people_table.html" if request.htmx and request.htmx.target == "people" else "cohorts/dashboard.html"
+    )
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe_cell(value) -> str:
+    # A spreadsheet runs a cell that starts with one of these as a formula.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.view_participants")
+    _form, queryset = _filtered(request, cohort)
+    required = required_module_counts(cohort=cohort)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(
+            [
+                "name",
+                "email",
+                "role",
+                "status",
+                "capacity",
+                "required_training_done",
+                "required_training_total",
+                "guidelines_acknowledged_at",
+                "joined_at",
+            ]
+        )
+        for e in queryset.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    _safe_cell(v)
+                    for v in (
+                        e.user.full_name,
+                        e.user.email,
+                        e.role,
+                        e.status,
+                        e.effective_capacity if e.role == "mentor" else "",
+                        e.required_done,
+                        required[e.role],
+                        e.guidelines_acknowledged_at.isoformat() if e.guidelines_acknowledged_at else "",
+                        e.created_at.isoformat(),
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(cohort.name) or "cohort"}-people.csv"'
+    return response
+
+
+def _back(request, cohort) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return cohort.get_absolute_url()
+
+
+@require_POST
+def enrollment_decide(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    enrollment = get_object_or_404(Enrollment.objects.select_related("user"), cohort=cohort, pk=enrollment_pk)
+    # A row's own button sends decision_one; "decision" is the bulk form's select around it.
+    status = request.POST.get("decision_one") or request.POST.get("decision", "")
+    try:
+        enrollment_services.enrollment_decide(enrollment=enrollment, status=status, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.") % {"name": enrollment.user, "status": EnrollmentStatus(status).label.lower()},
+        )
+    return redirect(_back(request, cohort))
+
+
+@require_POST
+def enrollment_decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    ids = list(Enrollment.objects.filter(cohort=cohort).values_list("pk", flat=True))
+    form = BulkDecisionForm(request.POST, enrollment_ids=ids)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(_back(request, cohort))
+    changed, problems = enrollment_services.enrollment_decide_bulk(
+        cohort=cohort,
+        enrollment_ids=form.cleaned_data["enrollments"],
+        status=form.cleaned_data["decision"],
+        by=request.user,
+    )
+    messages.success(request, _("%(n)d people updated.") % {"n": changed})
+    for problem in problems:
+        messages.warning(request, problem)
+    return redirect(_back(request, cohort))
+
+
+@require_POST
+def enrollment_withdraw(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk)
+    enrollment = get_object_or_404(Enrollment, cohort=cohort, pk=enrollment_pk)
+    is_self = enrollment.user_id == request.user.pk
+    if not is_self and not request.user.has_perm("cohorts.manage_cohort", cohort):
+        raise PermissionDenied
+    enrollment_services.enrollment_withdraw(enrollment=enrollment, by=request.user)
+    if is_self:
+        messages.success(request, _("You have withdrawn from %(cohort)s.") % {"cohort": cohort})
+        return redirect("home")
+    messages.success(request, _("%(name)s was withdrawn.") % {"name": enrollment.user})
+    return redirect(_back(request, cohort))

@@ -1,0 +1,151 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from cohorts.enums import JobStatus
+from cohorts.models import ImportJob, Invitation
+from cohorts.services import imports
+from cohorts.services.imports import import_job_claim, import_job_create, import_job_retry, import_job_run
+
+pytestmark = pytest.mark.django_db
+
+GOOD_AND_BAD = """name,email,role,capacity
+Ada Lovelace,ada@example.org,mentor,2
+Grace Hopper,grace@example.org,mentee,
+No Email,,mentee,
+Bad Role,bad@example.org,boss,
+Too Many,many@example.org,mentor,9
+Mentee Capacity,mc@example.org,mentee,2
+Not A Number,nan@example.org,mentor,two
+Ada Again,ADA@example.org,mentor,1
+Rita Reviewer,rita@example.org,subcommittee,
+"""
+
+
+def run(cohort, coordinator, content, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(cohort=cohort, by=coordinator, filename="people.csv", content=content)
+    job.refresh_from_db()
+    return job
+
+
+def test_import_invites_good_rows_and_reports_each_bad_row(cohort, coordinator, django_capture_on_commit_callbacks):
+    job = run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
+
+    assert (job.status, job.total_rows, job.processed_rows) == (JobStatus.SUCCEEDED, 9, 9)
+    assert (job.invited_count, job.skipped_count) == (3, 6)
+    assert sorted(Invitation.objects.values_list("email", "role", "capacity")) == [
+        ("ada@example.org", "mentor", 2),
+        ("grace@example.org", "mentee", None),
+        ("rita@example.org", "subcommittee", None),
+    ]
+    assert [(p["row"], p["reason"]) for p in job.problems] == [
+        (4, "“” is not a valid email address."),
+        (5, "Role must be mentor, mentee or subcommittee, not “boss”."),
+        (6, "Capacity must be between 1 and 3."),
+        (7, "Only mentors have a capacity."),
+        (8, "Capacity must be a whole number, not “two”."),
+        (9, "ada@example.org has already been invited."),
+    ]
+    assert len(mail.outbox) == 3
+
+
+def test_reimporting_the_same_file_invites_nobody_twice(cohort, coordinator, django_capture_on_commit_callbacks):
+    run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    again = run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
+
+    assert (again.invited_count, again.skipped_count) == (0, 9)
+    assert Invitation.objects.count() == 3
+    assert mail.outbox == []
+    assert sum(p["duplicate"] for p in again.problems) == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "The file is empty."),
+        ("email,role\na@example.org,mentee\n", "missing: name"),
+        ("name,email,role\n", "header but no people"),
+    ],
+)
+def test_unusable_file_is_refused_at_once(cohort, coordinator, content, message):
+    with pytest.raises(ValidationError, match=message):
+        import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=content)
+
+    assert ImportJob.objects.count() == 0
+
+
+def test_header_aliases_and_column_order(cohort, coordinator, django_capture_on_commit_callbacks):
+    job = run(
+        cohort,
+        coordinator,
+        "\ufeffRole,E-mail,Full name\nmentee,x@example.org,X Y\n",
+        django_capture_on_commit_callbacks,
+    )
+
+    assert job.invited_count == 1
+    assert Invitation.objects.get().full_name == "X Y"
+
+
+def test_running_a_job_twice_does_nothing_the_second_time(cohort, coordinator, django_capture_on_commit_callbacks):
+    job = run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
+
+    assert import_job_run(import_job_id=job.pk) is None
+    assert Invitation.objects.count() == 3
+
+
+def test_only_one_worker_claims_a_job(cohort, coordinator):
+    job = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=GOOD_AND_BAD)
+
+    assert import_job_claim(import_job_id=job.pk) is True
+    assert import_job_claim(import_job_id=job.pk) is False
+
+
+def test_job_that_dies_half_way_resumes_where_it_stopped(cohort, coordinator, monkeypatch):
+    content = "name,email,role\n" + "".join(f"P{i},p{i}@example.org,mentee\n" for i in range(5))
+    job = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=content)
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    real_chunk = imports._run_chunk
+    calls = {"n": 0}
+
+    def dying_chunk(job, rows):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConnectionError("database went away")
+        return real_chunk(job, rows)
+
+    monkeypatch.setattr(imports, "_run_chunk", dying_chunk)
+    with pytest.raises(ConnectionError):
+        import_job_run(import_job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, Invitation.objects.count()) == (JobStatus.FAILED, 2, 2)
+    assert job.failure == "database went away"
+
+    monkeypatch.setattr(imports, "_run_chunk", real_chunk)
+    import_job_retry(job=job)
+    import_job_run(import_job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.invited_count) == (JobStatus.SUCCEEDED, 5, 5)
+    assert Invitation.objects.count() == 5
+
+
+def test_a_stale_running_job_can_be_claimed_again(cohort, coordinator):
+    import datetime
+
+    from django.utils import timezone
+
+    job = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=GOOD_AND_BAD)
+    import_job_claim(import_job_id=job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=10))
+
+    assert import_job_claim(import_job_id=job.pk) is True
+
+
+def test_retry_only_failed_jobs(cohort, coordinator, django_capture_on_commit_callbacks):
+    job = run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
+
+    with pytest.raises(ValidationError, match="Only a failed import"):
+        import_job_retry(job=job)
