@@ -1,5 +1,5 @@
 from .enums import ACTIVE_ENROLLMENT_STATUSES
-from .models import Enrollment
+from .models import Cohort, Enrollment
 from .next_steps import all_next_steps
 from .selectors import cohorts_taken_part_in
 
@@ -17,4 +17,11 @@ def navigation(request) -> dict:
         )
         return [{"enrollment": e, "cohort": e.cohort, "steps": all_next_steps(e)} for e in enrollments]
 
-    return {"nav_cohorts": lambda: list(cohorts_taken_part_in(user=user)), "my_cohort_cards": cohort_cards}
+    def subcommittee_cohorts():
+        return list(Cohort.objects.filter(subcommittee__user=user).select_related("program__organization"))
+
+    return {
+        "nav_cohorts": lambda: list(cohorts_taken_part_in(user=user)),
+        "my_cohort_cards": cohort_cards,
+        "my_subcommittee_cohorts": subcommittee_cohorts,
+    }

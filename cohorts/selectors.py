@@ -80,20 +80,24 @@ def people_behind_on_training(*, cohort: Cohort) -> list[Enrollment]:
 FUNNEL_STAGES = ["invited", "applied", "accepted", "trained", "matched", "active", "graduated", "withdrawn"]
 
 
-def cohort_funnel(*, cohort: Cohort) -> dict[str, int]:
-    """Counts of people at each stage. Three queries whatever the cohort's size."""
-    totals = required_module_counts(cohort=cohort)
-    enrollments = with_training_progress(Enrollment.objects.filter(cohort=cohort)).values(
-        "status", "role", "required_done"
+def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> dict[str, int]:
+    """Counts of people at each stage. Three queries whatever the cohort's size (two when the
+    caller already has the required module counts)."""
+    totals = required if required is not None else required_module_counts(cohort=cohort)
+    # One row per person: annotate first, so that values() does not group people together.
+    rows = (
+        with_training_progress(Enrollment.objects.filter(cohort=cohort))
+        .annotate(
+            in_pair=Count("pairs_as_mentor", distinct=True) + Count("pairs_as_mentee", distinct=True),
+            active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.ACTIVE), distinct=True)
+            + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.ACTIVE), distinct=True),
+            graduated=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.GRADUATED), distinct=True)
+            + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.GRADUATED), distinct=True),
+        )
+        .values("status", "role", "required_done", "in_pair", "active", "graduated")
     )
     counts = dict.fromkeys(FUNNEL_STAGES, 0)
-    for row in enrollments.annotate(
-        in_pair=Count("pairs_as_mentor", distinct=True) + Count("pairs_as_mentee", distinct=True),
-        active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.ACTIVE), distinct=True)
-        + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.ACTIVE), distinct=True),
-        graduated=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.GRADUATED), distinct=True)
-        + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.GRADUATED), distinct=True),
-    ):
+    for row in rows:
         status = row["status"]
         if status == EnrollmentStatus.WITHDRAWN:
             counts["withdrawn"] += 1

@@ -2,6 +2,7 @@ from django.conf import settings
 
 from .enums import OrgRole
 from .models import Organization
+from .rules import org_roles
 
 
 def site(request) -> dict:
@@ -16,7 +17,7 @@ def navigation(request) -> dict:
         return {}
 
     def nav_organizations():
-        roles = dict(user.org_memberships.values_list("organization_id", "role"))
+        roles = org_roles(user)
         orgs = list(Organization.objects.filter(pk__in=roles).prefetch_related("programs"))
         for org in orgs:
             org.nav_role = roles[org.pk]

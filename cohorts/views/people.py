@@ -47,7 +47,8 @@ def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.view_participants")
     form, queryset = _filtered(request, cohort)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    funnel = cohort_funnel(cohort=cohort)
+    required = required_module_counts(cohort=cohort)
+    funnel = cohort_funnel(cohort=cohort, required=required)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -55,7 +56,7 @@ def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "page": page,
         "funnel": [(stage, FUNNEL_LABELS[stage], funnel[stage]) for stage in FUNNEL_STAGES],
-        "required": required_module_counts(cohort=cohort),
+        "required": required,
         "can_manage": request.user.has_perm("cohorts.manage_cohort", cohort),
         "query": query.urlencode(),
         "decisions": BulkDecisionForm.base_fields["decision"].choices,

@@ -29,8 +29,10 @@ def cohort(program):
 
 
 @pytest.fixture(autouse=True)
-def _only_cohorts_phase_checks(monkeypatch):
-    """These tests pin the cohorts app's own phase rules; other apps' checks have their own tests."""
+def _only_cohorts_hooks(monkeypatch):
+    """These tests pin the cohorts app's own rules, steps and pages; what other apps plug in
+    through cohorts.hooks is tested with those apps."""
     from cohorts import hooks
 
-    monkeypatch.setattr(hooks, "_phase_checks", [])
+    for registry in ("_phase_checks", "_next_steps", "_sections", "_panels"):
+        monkeypatch.setattr(hooks, registry, [])
