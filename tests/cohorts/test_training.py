@@ -116,7 +116,7 @@ def test_nobody_behind_without_required_modules(cohort):
 
 
 def test_delete_refused_once_completed_and_reorder(cohort):
-    first, second, third = module(cohort, "1"), module(cohort, "2"), module(cohort, "3")
+    first, _second, third = module(cohort, "1"), module(cohort, "2"), module(cohort, "3")
     training_complete(module=first, enrollment=EnrollmentFactory(cohort=cohort))
 
     with pytest.raises(ValidationError, match="make it optional"):

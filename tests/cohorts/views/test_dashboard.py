@@ -110,7 +110,7 @@ def test_htmx_request_gets_only_the_table(client, coordinator, cohort):
 
     response = client.get(dashboard(cohort, "?q=x"), headers={"HX-Request": "true", "HX-Target": "people"})
 
-    assert [t.name for t in response.templates][0] == "cohorts/_people_table.html"
+    assert response.templates[0].name == "cohorts/_people_table.html"
 
 
 def test_export_csv_is_safe_for_spreadsheets(client, coordinator, cohort):
