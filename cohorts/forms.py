@@ -142,10 +142,23 @@ class SubcommitteeAddForm(forms.Form):
 
 
 class PeopleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *ParticipantRole.choices])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All roles")), *ParticipantRole.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *EnrollmentStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *EnrollmentStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

@@ -8,6 +8,7 @@ start-up with a message that names the variable, rather than falling back silent
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -263,7 +264,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks are defined here so that a fresh install has them; beat copies them
 # into its database table.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "questionnaires-send-due": {"task": "questionnaires.send_due", "schedule": crontab(minute="*/15")},
+    "questionnaires-send-reminders": {"task": "questionnaires.send_reminders", "schedule": crontab(minute=5)},
+}
 
 # --- Logging ----------------------------------------------------------------------------
 

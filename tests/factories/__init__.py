@@ -2,3 +2,4 @@
 
 from .cohorts import *  # noqa: F403
 from .mentorship import *  # noqa: F403
+from .questionnaires import *  # noqa: F403

@@ -1,0 +1,91 @@
+"""What the questionnaires app plugs into cohorts (registered in the AppConfig)."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, CohortPhase
+from cohorts.hooks import Blocker, NextStep, Section
+from cohorts.phases import phase_allows
+
+from .enums import Kind, ResponseStatus
+from .models import Questionnaire
+
+
+def phase_check(cohort, target_phase: str) -> list[Blocker]:
+    """Enrollment needs an application questionnaire (with questions) for each role."""
+    if target_phase != CohortPhase.ENROLLMENT:
+        return []
+    audiences = set(
+        Questionnaire.objects.filter(
+            cohort=cohort, kind=Kind.APPLICATION, questions__retired_at__isnull=True
+        ).values_list("audience", flat=True)
+    )
+    url = reverse("questionnaires:questionnaire-list", kwargs={"cohort_pk": cohort.pk})
+    blockers = []
+    if not audiences & {"mentee", "both"}:
+        blockers.append(Blocker(_("The cohort has no application questionnaire for mentees."), url=url))
+    if not audiences & {"mentor", "both"}:
+        blockers.append(Blocker(_("The cohort has no application questionnaire for mentors."), url=url))
+    return blockers
+
+
+def next_steps(enrollment) -> list[NextStep]:
+    """Fill (or finish) the application questionnaire; answer the surveys sent and still open."""
+    if enrollment.status not in ACTIVE_ENROLLMENT_STATUSES:
+        return []
+    from .selectors import questionnaires_for_participant  # noqa: PLC0415 -- selectors import cohorts' models
+
+    steps = []
+    cohort = enrollment.cohort
+    for item in questionnaires_for_participant(enrollment=enrollment):
+        questionnaire, response = item.questionnaire, item.response
+        url = reverse("questionnaires:response-fill", kwargs={"pk": questionnaire.pk})
+        submitted = response is not None and response.status == ResponseStatus.SUBMITTED
+        due = timezone.localtime(questionnaire.closes_at).date() if questionnaire.closes_at else None
+        if questionnaire.kind == Kind.APPLICATION:
+            if not submitted and not item.can_fill:
+                continue
+            if submitted:
+                title = _("Application questionnaire submitted")
+            elif response is not None:
+                title = _("Finish your application questionnaire")
+            else:
+                title = _("Fill in your application questionnaire")
+            if due is None and phase_allows(cohort, "fill_application"):
+                due = cohort.enrollment_closes_on
+            steps.append(NextStep(title=title, url=url, done=submitted, due=due, order=10))
+        elif item.can_fill and not submitted:
+            steps.append(
+                NextStep(title=_("Answer “%(title)s”") % {"title": questionnaire.title}, url=url, due=due, order=30)
+            )
+    return steps
+
+
+def cohort_sections(cohort, user) -> list[Section]:
+    sections = []
+    if user.has_perm("questionnaires.view_questionnaires", cohort):
+        if user.has_perm("questionnaires.manage_questionnaires", cohort):
+            description = _("Build the questionnaires, send surveys, read and export the answers.")
+        elif user.has_perm("questionnaires.view_answers", cohort):
+            description = _("Read the applications and the survey answers.")
+        else:
+            description = _("Summaries of the survey answers.")
+        sections.append(
+            Section(
+                title=_("Questionnaires"),
+                url=reverse("questionnaires:questionnaire-list", kwargs={"cohort_pk": cohort.pk}),
+                description=description,
+                order=30,
+            )
+        )
+    if user.has_perm("questionnaires.view_own_questionnaires", cohort):
+        sections.append(
+            Section(
+                title=_("Your questionnaires"),
+                url=reverse("questionnaires:response-mine", kwargs={"cohort_pk": cohort.pk}),
+                description=_("Your application and the surveys sent to you."),
+                order=20,
+            )
+        )
+    return sections

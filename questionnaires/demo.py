@@ -1,0 +1,140 @@
+"""Demo questionnaires: the demo cohort gets every ready template, and every demo mentor
+and mentee has submitted their application, with answers varied enough that matching
+means something (career tracks, time zones across continents, values, departments,
+seniority: mentors are the more senior). The cohort in enrollment gets the templates too.
+Rows are written directly (no emails); running it twice changes nothing.
+"""
+
+import random
+
+from django.utils import timezone
+
+from cohorts.models import Enrollment
+
+from .enums import Kind, ResponseStatus
+from .models import Answer, Response
+from .selectors import ordered_questions
+from .services.templating import questionnaires_set_up
+from .validators import clean_answer
+
+TRACKS = ["backend", "frontend", "data", "infrastructure", "mobile", "security", "product", "design"]
+VALUE_SETS = [
+    ["growth", "craft"],
+    ["balance", "inclusion", "community"],
+    ["impact", "inclusion"],
+    ["leadership", "growth", "entrepreneurship"],
+    ["craft", "community"],
+]
+DEPARTMENTS = ["engineering", "data", "product", "design", "it", "security"]
+COUNTRY_BY_ZONE = {
+    "Europe/London": "GB",
+    "Europe/Berlin": "DE",
+    "Africa/Lagos": "NG",
+    "Africa/Nairobi": "KE",
+    "America/New_York": "US",
+    "America/Sao_Paulo": "BR",
+    "Asia/Kolkata": "IN",
+    "Asia/Tokyo": "JP",
+    "America/Chicago": "US",
+    "Europe/Madrid": "ES",
+}
+SUB_DEPARTMENTS = ["payments", "mobile platform", "search", "growth", "internal tools", "observability"]
+GOAL_TEXTS = {
+    "mentee": [
+        "Move from junior to mid-level and lead a feature from design to release.",
+        "Get confident speaking up in design reviews and write my first technical proposal.",
+        "Switch from support into backend engineering within a year.",
+        "Understand how to grow towards a senior role and what is expected there.",
+    ],
+    "mentor": [
+        "Give back what my own mentors gave me, and learn how newer engineers see our field.",
+        "Practise coaching before I take on a team of my own.",
+        "Help more women into senior engineering roles.",
+    ],
+}
+
+
+def _raw(question, role: str, index: int, user, rng: random.Random):
+    """The demo answer of person ``index`` of ``role`` to ``question``, as form input."""
+    by_value = {c.value: str(c.pk) for c in question.offered_choices}
+    key = question.key
+    track_shift = 0 if role == "mentor" else 1
+    if key == "career_track":
+        return by_value[TRACKS[(index // (2 if role == "mentee" else 1) + track_shift) % len(TRACKS)]]
+    if key == "time_zone":
+        return user.time_zone if user.time_zone != "UTC" else "Europe/London"
+    if key == "country":
+        return COUNTRY_BY_ZONE.get(user.time_zone, "GB")
+    if key == "values":
+        return [by_value[v] for v in VALUE_SETS[index % len(VALUE_SETS)]]
+    if key == "department":
+        return by_value[DEPARTMENTS[index % len(DEPARTMENTS)]]
+    if key == "sub_department":
+        return SUB_DEPARTMENTS[index % len(SUB_DEPARTMENTS)]
+    if key == "years_experience":
+        return str(rng.randint(8, 20) if role == "mentor" else rng.randint(0, 4))
+    if key == "focus":
+        values = list(by_value)
+        return [by_value[values[index % len(values)]], by_value[values[(index + 2) % len(values)]]]
+    if key == "program_goals":
+        texts = GOAL_TEXTS[role]
+        return texts[index % len(texts)]
+    if key == "hours_per_month":
+        return str(rng.choice([2, 3, 4, 6]))
+    if key == "meeting_times":
+        values = list(by_value)
+        return [by_value[values[index % len(values)]]]
+    if key == "gender":
+        return by_value["woman" if index % 5 else "non_binary"]
+    if key == "under_represented":
+        return by_value["yes" if index % 4 else "prefer_not"]
+    if key == "age_range":
+        return by_value[["25_34", "35_44", "25_34", "under_25"][index % 4] if role == "mentee" else "35_44"]
+    return None
+
+
+def _submit(questionnaire, enrollment, role: str, index: int, rng: random.Random) -> None:
+    if Response.objects.filter(questionnaire=questionnaire, enrollment=enrollment).exists():
+        return
+    questions = ordered_questions(questionnaire=questionnaire)
+    response = Response.objects.create(
+        questionnaire=questionnaire,
+        enrollment=enrollment,
+        status=ResponseStatus.SUBMITTED,
+        revision=1,
+        submitted_at=timezone.now(),
+        questionnaire_version=questionnaire.version,
+    )
+    for question in questions:
+        answer = clean_answer(
+            question, _raw(question, role, index, enrollment.user, rng), choices=question.offered_choices
+        )
+        if answer is not None:
+            Answer.objects.create(
+                response=response,
+                question=question,
+                question_text=question.text,
+                value=answer.value,
+                display=answer.display,
+                utc_offset=answer.utc_offset,
+            )
+
+
+def seed(context: dict) -> None:
+    cohort = context["cohort"]
+    coordinator = context["coordinator"]
+    questionnaires_set_up(cohort=cohort, by=coordinator)
+    if context.get("enrolling_cohort") is not None:
+        questionnaires_set_up(cohort=context["enrolling_cohort"], by=coordinator)
+    applications = {q.audience: q for q in cohort.questionnaires.filter(kind=Kind.APPLICATION)}
+    rng = random.Random(2027)
+    enrollments = {e.user_id: e for e in Enrollment.objects.filter(cohort=cohort).select_related("user")}
+    for role, people in (("mentor", context["mentors"]), ("mentee", context["mentees"])):
+        questionnaire = applications.get(role) or applications.get("both")
+        if questionnaire is None:
+            continue
+        for index, user in enumerate(people):
+            enrollment = enrollments.get(user.pk)
+            if enrollment is not None:
+                _submit(questionnaire, enrollment, role, index, rng)
+    context["questionnaires"] = list(cohort.questionnaires.all())

@@ -1,0 +1,124 @@
+"""CSV exports of a questionnaire's answers, one row per person, written by a worker."""
+
+import csv
+import io
+import logging
+import re
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from mentorship.models import User
+
+from ..enums import ExportStatus
+from ..models import ExportJob, Questionnaire, Response
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def csv_safe(value) -> str:
+    """A cell that spreadsheet programs will not run as a formula: text that starts with
+    = + - @ (or a tab or carriage return) is prefixed with a quote. Plain numbers stay."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def export_request(*, questionnaire: Questionnaire, by: User, include_sensitive: bool) -> ExportJob:
+    """Queue an export. Sensitive answers only for those who may read them.
+
+    Side effects: queues ``questionnaires.export_answers`` after commit.
+    """
+    if not by.has_perm("questionnaires.export_answers", questionnaire):
+        raise PermissionDenied
+    if include_sensitive and not by.has_perm("questionnaires.view_sensitive_answers", questionnaire):
+        raise ValidationError(_("You may not export sensitive answers."))
+    job = ExportJob.objects.create(questionnaire=questionnaire, requested_by=by, include_sensitive=include_sensitive)
+    from ..tasks import task_export_answers  # noqa: PLC0415 -- tasks import this module
+
+    transaction.on_commit(lambda: task_export_answers.apply_async(kwargs={"export_job_id": job.pk}))
+    return job
+
+
+def _columns(questionnaire: Questionnaire, include_sensitive: bool) -> list:
+    from ..selectors import ordered_questions  # noqa: PLC0415 -- selectors import the models only
+
+    questions = ordered_questions(questionnaire=questionnaire, include_retired=True)
+    return [q for q in questions if include_sensitive or not q.sensitive]
+
+
+def export_run(*, export_job_id: int) -> ExportJob | None:
+    """Write the CSV of a queued export. Claimed with a conditional update, so a second run
+    of the same job does nothing. A failure is recorded on the job, not raised."""
+    claimed = ExportJob.objects.filter(pk=export_job_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    job = ExportJob.objects.select_related("questionnaire__cohort__program", "requested_by").get(pk=export_job_id)
+    try:
+        _write(job)
+    except Exception as error:
+        logger.exception("Export %s failed", job.pk)
+        job.status, job.failure, job.finished_at = ExportStatus.FAILED, str(error)[:1000], timezone.now()
+        job.save(update_fields=["status", "failure", "finished_at", "updated_at"])
+    return job
+
+
+def _write(job: ExportJob) -> None:
+    questionnaire = job.questionnaire
+    requester = job.requested_by
+    # Checked again here: the requester may have lost the right since asking.
+    sensitive = bool(
+        job.include_sensitive
+        and requester is not None
+        and requester.has_perm("questionnaires.view_sensitive_answers", questionnaire)
+    )
+    questions = _columns(questionnaire, sensitive)
+    responses = (
+        Response.objects.filter(questionnaire=questionnaire)
+        .select_related("enrollment__user")
+        .prefetch_related("answers")
+        .order_by("enrollment__role", "enrollment__user__full_name", "pk")
+    )
+    job.total_rows = responses.count()
+    job.save(update_fields=["total_rows", "updated_at"])
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = [_("Name"), _("Email"), _("Role"), _("Status"), _("Submitted")]
+    header += [q.text + (" " + _("(retired)") if q.retired_at else "") for q in questions]
+    writer.writerow([csv_safe(cell) for cell in header])
+    done = 0
+    for response in responses.iterator(chunk_size=CHUNK):
+        answers = {a.question_id: a.display for a in response.answers.all()}
+        user = response.enrollment.user
+        row = [
+            user.full_name,
+            user.email,
+            response.enrollment.get_role_display(),
+            response.get_status_display(),
+            timezone.localtime(response.submitted_at).isoformat(timespec="minutes") if response.submitted_at else "",
+        ]
+        row += [answers.get(q.pk, "") for q in questions]
+        writer.writerow([csv_safe(cell) for cell in row])
+        done += 1
+        if done % CHUNK == 0:
+            ExportJob.objects.filter(pk=job.pk).update(processed_rows=done, updated_at=timezone.now())
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    # A random part: the file name must not be guessable.
+    name = f"{slugify(questionnaire.title) or 'answers'}-{stamp}-{secrets.token_hex(8)}.csv"
+    job.file.save(name, ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False)
+    job.processed_rows = done
+    job.status, job.finished_at = ExportStatus.SUCCEEDED, timezone.now()
+    job.save(update_fields=["file", "processed_rows", "status", "finished_at", "updated_at"])

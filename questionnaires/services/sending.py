@@ -1,0 +1,168 @@
+"""Sending questionnaires to people, on schedule or at once, and reminding them."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, CohortPhase, EnrollmentStatus
+from cohorts.models import Enrollment, PairStatus
+from mentorship.notifications import email_queue
+
+from ..enums import Kind, ResponseStatus
+from ..models import Delivery, Questionnaire, Response, SendRule
+from ..scheduling import rule_is_due
+
+logger = logging.getLogger(__name__)
+
+
+def _in_pair(status: str) -> Q:
+    return Q(pairs_as_mentor__status=status) | Q(pairs_as_mentee__status=status)
+
+
+def recipients(*, questionnaire: Questionnaire, today: datetime.date | None = None) -> QuerySet[Enrollment]:
+    """Who a questionnaire goes to, by its kind (and always only its audience's roles):
+
+    - application: everyone taking part or applying (applied, accepted, waitlisted);
+    - pre-program: accepted participants;
+    - check-in, match feedback, first meeting: people in an active pair;
+    - post-program: the mentees and mentors of graduated pairs. A cohort that graduated no
+      pair at all (it never used graduation) sends it instead to its accepted participants,
+      once the cohort has ended (its end date has passed, or it is closed).
+    """
+    today = today or timezone.localdate()
+    cohort = questionnaire.cohort
+    base = Enrollment.objects.filter(cohort_id=cohort.pk, role__in=questionnaire.roles)
+    kind = questionnaire.kind
+    if kind == Kind.APPLICATION:
+        return base.filter(status__in=ACTIVE_ENROLLMENT_STATUSES)
+    if kind == Kind.PRE_PROGRAM:
+        return base.filter(status=EnrollmentStatus.ACCEPTED)
+    if kind == Kind.POST_PROGRAM:
+        if cohort.pairs.filter(status=PairStatus.GRADUATED).exists():
+            return base.filter(_in_pair(PairStatus.GRADUATED), status__in=ACTIVE_ENROLLMENT_STATUSES).distinct()
+        ended = cohort.phase == CohortPhase.CLOSED or (cohort.ends_on is not None and cohort.ends_on <= today)
+        return base.filter(status=EnrollmentStatus.ACCEPTED) if ended else base.none()
+    return base.filter(_in_pair(PairStatus.ACTIVE), status=EnrollmentStatus.ACCEPTED).distinct()
+
+
+def fill_url(questionnaire: Questionnaire) -> str:
+    return settings.SITE_URL + reverse("questionnaires:response-fill", kwargs={"pk": questionnaire.pk})
+
+
+def questionnaire_deliver(
+    *, questionnaire: Questionnaire, rule: SendRule | None = None, today: datetime.date | None = None
+) -> list[Delivery]:
+    """Send the questionnaire to each of its recipients who has not had it yet.
+
+    One transaction. The questionnaire row is locked so that two runs take turns, and the
+    unique constraint on (questionnaire, enrollment) refuses a second delivery whatever
+    happens: a run that collides with another rolls back whole and sends nothing.
+    Application questionnaires skip people who have already submitted theirs.
+
+    Side effects: one email per new delivery (after commit).
+    """
+    try:
+        with transaction.atomic():
+            questionnaire = (
+                Questionnaire.objects.select_for_update().select_related("cohort__program").get(pk=questionnaire.pk)
+            )
+            if questionnaire.is_closed:
+                return []
+            targets = recipients(questionnaire=questionnaire, today=today).exclude(
+                Exists(Delivery.objects.filter(questionnaire=questionnaire, enrollment=OuterRef("pk")))
+            )
+            if questionnaire.kind == Kind.APPLICATION:
+                targets = targets.exclude(
+                    Exists(
+                        Response.objects.filter(
+                            questionnaire=questionnaire, enrollment=OuterRef("pk"), status=ResponseStatus.SUBMITTED
+                        )
+                    )
+                )
+            targets = list(targets.select_related("user"))
+            now = timezone.now()
+            deliveries = Delivery.objects.bulk_create(
+                [Delivery(questionnaire=questionnaire, enrollment=e, rule=rule, sent_at=now) for e in targets]
+            )
+            if rule is not None:
+                SendRule.objects.filter(pk=rule.pk).update(last_sent_at=now)
+            url = fill_url(questionnaire)
+            for enrollment in targets:
+                email_queue(
+                    to=[enrollment.user.email],
+                    template="questionnaire-sent",
+                    context={
+                        "questionnaire": questionnaire,
+                        "cohort": questionnaire.cohort,
+                        "user": enrollment.user,
+                        "url": url,
+                    },
+                )
+    except IntegrityError:
+        logger.info("Questionnaire %s was being sent by another run; this one sent nothing", questionnaire.pk)
+        return []
+    return deliveries
+
+
+def rules_send_due(*, today: datetime.date | None = None) -> int:
+    """Send every questionnaire whose rule is due today (or overdue); returns how many
+    deliveries were made. Each questionnaire is its own transaction."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    rules = SendRule.objects.select_related("questionnaire__cohort__program").filter(
+        Q(questionnaire__closes_at__isnull=True) | Q(questionnaire__closes_at__gt=now)
+    )
+    sent = 0
+    for rule in rules:
+        if rule_is_due(rule, rule.questionnaire.cohort, today):
+            sent += len(questionnaire_deliver(questionnaire=rule.questionnaire, rule=rule, today=today))
+    return sent
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind, once, each person who was sent a questionnaire ``reminder_days`` ago and has
+    not submitted it while it is still open. Each reminder is claimed with a conditional
+    update before its email is queued, so that two runs never remind anyone twice.
+
+    Side effects: one email per reminder (after commit).
+    """
+    now = now or timezone.now()
+    submitted = Response.objects.filter(
+        questionnaire=OuterRef("questionnaire"), enrollment=OuterRef("enrollment"), status=ResponseStatus.SUBMITTED
+    )
+    questionnaires = Questionnaire.objects.filter(reminder_days__isnull=False).filter(
+        Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        Exists(Delivery.objects.filter(questionnaire=OuterRef("pk"), reminded_at__isnull=True)),
+    )
+    reminded = 0
+    for questionnaire in questionnaires.select_related("cohort"):
+        cutoff = now - datetime.timedelta(days=questionnaire.reminder_days)
+        pending = (
+            Delivery.objects.filter(
+                questionnaire=questionnaire,
+                reminded_at__isnull=True,
+                sent_at__lte=cutoff,
+                enrollment__status__in=ACTIVE_ENROLLMENT_STATUSES,
+            )
+            .exclude(Exists(submitted))
+            .select_related("enrollment__user")
+        )
+        url = fill_url(questionnaire)
+        for delivery in pending:
+            with transaction.atomic():
+                claimed = Delivery.objects.filter(pk=delivery.pk, reminded_at__isnull=True).update(reminded_at=now)
+                if not claimed:
+                    continue
+                user = delivery.enrollment.user
+                email_queue(
+                    to=[user.email],
+                    template="questionnaire-reminder",
+                    context={"questionnaire": questionnaire, "cohort": questionnaire.cohort, "user": user, "url": url},
+                )
+                reminded += 1
+    return reminded

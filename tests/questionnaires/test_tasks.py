@@ -1,0 +1,222 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cohorts.enums import CohortPhase, EnrollmentStatus
+from cohorts.models import PairStatus
+from questionnaires.enums import ExportStatus, Kind, QuestionType
+from questionnaires.models import Delivery, ExportJob
+from questionnaires.scheduling import add_months, rule_is_due
+from questionnaires.services.exports import csv_safe, export_request
+from questionnaires.services.responses import response_save
+from questionnaires.services.sending import recipients
+from questionnaires.tasks import task_export_answers, task_send_due, task_send_reminders
+from tests.factories import (
+    DeliveryFactory,
+    EnrollmentFactory,
+    PairFactory,
+    QuestionnaireFactory,
+    SendRuleFactory,
+    SubcommitteeMemberFactory,
+)
+
+from .conftest import choice_id, question
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2027, 8, 31), 6, datetime.date(2028, 2, 29)),
+        (datetime.date(2026, 8, 31), 6, datetime.date(2027, 2, 28)),
+        (datetime.date(2027, 1, 31), 1, datetime.date(2027, 2, 28)),
+        (datetime.date(2027, 3, 31), -1, datetime.date(2027, 2, 28)),
+        (datetime.date(2027, 6, 15), 18, datetime.date(2028, 12, 15)),
+    ],
+)
+def test_add_months_clamps_at_month_ends(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def _survey(cohort, kind=Kind.CHECK_IN):
+    survey = QuestionnaireFactory(cohort=cohort, kind=kind, audience="both", title="Check-in")
+    survey.questions.create(key="how", text="How is it going?", type=QuestionType.SHORT_TEXT)
+    return survey
+
+
+def test_send_due_sends_each_person_once_even_run_twice(cohort, django_capture_on_commit_callbacks):
+    pair = PairFactory(cohort=cohort)
+    survey = _survey(cohort)
+    cohort.launch_on = timezone.localdate() - datetime.timedelta(days=10)
+    cohort.save()
+    SendRuleFactory(questionnaire=survey, anchor="launch_on", offset=7, unit="days")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = task_send_due()
+        second = task_send_due()
+
+    assert (first, second) == (2, 0)
+    assert sorted(Delivery.objects.values_list("enrollment_id", flat=True)) == sorted([pair.mentor_id, pair.mentee_id])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([pair.mentor.user.email, pair.mentee.user.email])
+    assert mail.outbox[0].subject == f"Please answer “Check-in” ({cohort.name})"
+
+
+def test_rule_not_yet_due_sends_nothing(cohort):
+    PairFactory(cohort=cohort)
+    survey = _survey(cohort)
+    cohort.launch_on = timezone.localdate() - datetime.timedelta(days=3)
+    cohort.save()
+    rule = SendRuleFactory(questionnaire=survey, anchor="launch_on", offset=7, unit="days")
+
+    assert task_send_due() == 0
+    assert rule_is_due(rule, cohort, timezone.localdate() + datetime.timedelta(days=4)) is True
+
+
+def test_phase_rule_sends_while_the_cohort_is_in_that_phase(cohort, mentee, application):
+    SendRuleFactory(questionnaire=application, trigger="phase", phase=CohortPhase.ENROLLMENT, anchor="")
+
+    assert task_send_due() == 1
+    assert Delivery.objects.get().enrollment == mentee
+
+
+def test_the_database_refuses_a_second_delivery(cohort, mentee, application):
+    DeliveryFactory(questionnaire=application, enrollment=mentee)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(questionnaire=application, enrollment=mentee)
+
+
+def test_post_program_goes_to_graduates_only_when_some_graduated(cohort):
+    graduated = PairFactory(cohort=cohort, status=PairStatus.GRADUATED)
+    PairFactory(cohort=cohort, status=PairStatus.ENDED)
+    survey = _survey(cohort, Kind.POST_PROGRAM)
+
+    people = set(recipients(questionnaire=survey).values_list("pk", flat=True))
+
+    assert people == {graduated.mentor_id, graduated.mentee_id}
+
+
+def test_post_program_without_graduation_goes_to_accepted_once_the_cohort_ended(cohort):
+    accepted = EnrollmentFactory(cohort=cohort)
+    EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.WITHDRAWN)
+    survey = _survey(cohort, Kind.POST_PROGRAM)
+    cohort.ends_on = timezone.localdate() + datetime.timedelta(days=1)
+    cohort.save()
+
+    before = list(recipients(questionnaire=survey))
+    cohort.ends_on = timezone.localdate()
+    cohort.save()
+    after = list(recipients(questionnaire=survey))
+
+    assert (before, after) == ([], [accepted])
+
+
+def test_reminder_goes_once_to_those_who_have_not_submitted(cohort, application, django_capture_on_commit_callbacks):
+    waiting, answered = EnrollmentFactory(cohort=cohort), EnrollmentFactory(cohort=cohort)
+    sent = timezone.now() - datetime.timedelta(days=8)
+    DeliveryFactory(questionnaire=application, enrollment=waiting, sent_at=sent)
+    DeliveryFactory(questionnaire=application, enrollment=answered, sent_at=sent)
+    response_save(
+        questionnaire=application,
+        enrollment=answered,
+        answers={question(application, "career_track").pk: choice_id(application, "career_track", "data")},
+        submit=True,
+        revision=0,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = task_send_reminders(), task_send_reminders()
+
+    assert (first, second) == (1, 0)
+    assert [m.to for m in mail.outbox] == [[waiting.user.email]]
+    assert mail.outbox[0].subject == "Reminder: “Mentee application” is waiting for your answers"
+
+
+def test_reminder_waits_for_its_days(cohort, application, mentee):
+    DeliveryFactory(questionnaire=application, enrollment=mentee, sent_at=timezone.now() - datetime.timedelta(days=6))
+
+    assert task_send_reminders() == 0
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-cmd", "'-cmd"), ("@x", "'@x"), ("-3", "-3"), ("plain", "plain")],
+)
+def test_csv_safe_neutralises_formulas(value, expected):
+    assert csv_safe(value) == expected
+
+
+def _submit(application, enrollment, goals, gender="woman"):
+    answers = {
+        question(application, "career_track").pk: choice_id(application, "career_track", "backend"),
+        question(application, "goals").pk: goals,
+        question(application, "gender").pk: choice_id(application, "gender", gender),
+    }
+    response_save(questionnaire=application, enrollment=enrollment, answers=answers, submit=True, revision=0)
+
+
+def _rows(job):
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        return list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig"))))
+
+
+def test_export_writes_one_row_per_person_without_sensitive_columns(
+    application, mentee, coordinator, django_capture_on_commit_callbacks
+):
+    _submit(application, mentee, "=HYPERLINK(evil)")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_request(questionnaire=application, by=coordinator, include_sensitive=False)
+
+    rows = _rows(job)
+    assert job.status == ExportStatus.SUCCEEDED
+    assert rows[0] == ["Name", "Email", "Role", "Status", "Submitted", "Career track?", "Your goals?"]
+    assert rows[1][:4] == [mentee.user.full_name, mentee.user.email, "Mentee", "Submitted"]
+    assert rows[1][5:] == ["Backend", "'=HYPERLINK(evil)"]
+    assert len(rows) == 2
+
+
+def test_export_includes_sensitive_columns_only_when_asked(
+    application, mentee, coordinator, django_capture_on_commit_callbacks
+):
+    _submit(application, mentee, "Lead")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_request(questionnaire=application, by=coordinator, include_sensitive=True)
+
+    rows = _rows(job)
+    assert rows[0][-1] == "Gender?"
+    assert rows[1][-1] == "Woman"
+
+
+def test_export_task_runs_a_job_once(application, mentee, coordinator):
+    _submit(application, mentee, "Lead")
+    job = ExportJob.objects.create(questionnaire=application, requested_by=coordinator)
+
+    task_export_answers(export_job_id=job.pk)
+    first_file = ExportJob.objects.get(pk=job.pk).file.name
+    task_export_answers(export_job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.file.name) == (ExportStatus.SUCCEEDED, 1, first_file)
+
+
+def test_export_leaves_sensitive_out_when_the_requester_lost_the_right(application, mentee, coordinator):
+    _submit(application, mentee, "Lead")
+    member = SubcommitteeMemberFactory(cohort=application.cohort).user
+    job = ExportJob.objects.create(questionnaire=application, requested_by=member, include_sensitive=True)
+    member.subcommittee_seats.all().delete()
+
+    task_export_answers(export_job_id=job.pk)
+
+    assert _rows(job)[0][-1] == "Your goals?"
