@@ -9,6 +9,7 @@ from mentorship.notifications import email_queue
 from ..enums import EnrollmentStatus, ParticipantRole
 from ..models import Cohort, Enrollment
 from ..phases import require_phase
+from .pairs import pair_end
 
 DECISIONS = {
     EnrollmentStatus.ACCEPTED: "application-accepted",
@@ -130,9 +131,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: User) -> Enrollment:
     for pair in list(enrollment.pairs_as_mentee.filter(status="active")) + list(
         enrollment.pairs_as_mentor.filter(status="active")
     ):
-        pair.status, pair.ended_at = "ended", now
-        pair.end_reason = _("%(name)s withdrew from the cohort.") % {"name": enrollment.user}
-        pair.save(update_fields=["status", "ended_at", "end_reason"])
+        pair_end(pair=pair, reason=_("%(name)s withdrew from the cohort.") % {"name": enrollment.user}, by=by)
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.decided_at, enrollment.decided_by = now, by
     enrollment.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
