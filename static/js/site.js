@@ -1,7 +1,8 @@
 // Progressive enhancements shared by every page. Everything works without this file.
 document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) {
+  // A button may ask on its own (several actions in one form), else the form asks.
+  const question = event.submitter?.dataset.confirm || event.target.closest("form[data-confirm]")?.dataset.confirm;
+  if (question && !window.confirm(question)) {
     event.preventDefault();
   }
 });
