@@ -1,5 +1,31 @@
-from django.urls import path  # noqa: F401 -- filled as the app grows
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("pairs/", views.pair_list_view, name="pair-list"),
+    path("pairs/<int:pk>/", views.pair_detail_view, name="pair-detail"),
+    path("pairs/<int:pk>/cadence/", views.pair_cadence_update, name="pair-cadence"),
+    path("pairs/<int:pk>/messages/", views.pair_message_create, name="message-create"),
+    path("pairs/<int:pk>/meetings/new/", views.meeting_create_view, name="meeting-create"),
+    path("pairs/<int:pk>/goals/new/<slug:framework>/", views.goal_create_view, name="goal-create"),
+    path("meetings/<int:pk>/", views.meeting_detail_view, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_update_view, name="meeting-update"),
+    path("meetings/<int:pk>/confirm/", views.meeting_confirm_view, name="meeting-confirm"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel_view, name="meeting-cancel"),
+    path("meetings/<int:pk>/log/", views.meeting_log_view, name="meeting-log"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting-ics"),
+    path("meetings/<int:pk>/agenda/", views.agenda_item_create, name="agendaitem-create"),
+    path("meetings/<int:pk>/private-note/", views.private_note_update, name="privatenote-update"),
+    path("agenda-items/<int:pk>/move/", views.agenda_item_move_view, name="agendaitem-move"),
+    path("agenda-items/<int:pk>/tick/", views.agenda_item_tick_view, name="agendaitem-tick"),
+    path("agenda-items/<int:pk>/delete/", views.agenda_item_delete, name="agendaitem-delete"),
+    path("action-items/<int:pk>/tick/", views.action_item_tick_view, name="actionitem-tick"),
+    path("goals/<int:pk>/", views.goal_detail_view, name="goal-detail"),
+    path("goals/<int:pk>/edit/", views.goal_update_view, name="goal-update"),
+    path("calendar/", views.calendar_settings, name="calendar-settings"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("cohorts/<int:pk>/pair-health/", views.cohort_pairs_view, name="cohort-pairs"),
+]

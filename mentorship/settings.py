@@ -267,6 +267,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "questionnaires-send-due": {"task": "questionnaires.send_due", "schedule": crontab(minute="*/15")},
     "questionnaires-send-reminders": {"task": "questionnaires.send_reminders", "schedule": crontab(minute=5)},
+    # Hourly, so that "two days before" and "the day after" are right to the hour.
+    "meetings-send-meeting-reminders": {"task": "meetings.send_meeting_reminders", "schedule": crontab(minute=5)},
+    "meetings-send-log-reminders": {"task": "meetings.send_log_reminders", "schedule": crontab(minute=35)},
+    "meetings-flag-pairs-at-risk": {"task": "meetings.flag_pairs_at_risk", "schedule": crontab(hour=7, minute=0)},
+    "meetings-send-monthly-checkin-reminders": {
+        "task": "meetings.send_monthly_checkin_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------

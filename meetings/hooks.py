@@ -1,0 +1,151 @@
+"""Where apps that build on meetings plug into the pair page, and how meetings plugs into
+the cohorts app.
+
+Pair panels: ``register_pair_panel(func)`` with ``func(pair, user) -> Panel | None`` (the
+``cohorts.hooks.Panel``: a template and its context). The pair page renders every panel
+returned, in their order; for example the showcase app shows the mentee's project. Each
+function decides itself what ``user`` may see (the user already may see the pair).
+Register from ``AppConfig.ready()``: this module loads models.
+
+What meetings registers with cohorts (from ``MeetingsConfig.ready``): the participant's
+next steps, the cohort page's links and the coordinator's dashboard panel of pair health.
+"""
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+
+from cohorts.enums import ParticipantRole
+from cohorts.hooks import NextStep, Panel, Section
+from cohorts.models import PairStatus
+from cohorts.phases import phase_allows
+
+from .enums import OPEN_MEETING_STATUSES, MeetingStatus
+from .forms import HealthFilterForm
+from .models import Meeting
+from .selectors import cohort_pairs_page, pairs_of
+
+_pair_panels: list[Callable] = []
+
+
+def register_pair_panel(func: Callable) -> Callable:
+    if func not in _pair_panels:
+        _pair_panels.append(func)
+    return func
+
+
+def pair_panels(pair, user) -> list[Panel]:
+    panels = [func(pair, user) for func in _pair_panels]
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+
+
+# --- Plugged into cohorts ---------------------------------------------------------------
+
+
+def _short_date(moment, user) -> str:
+    return date_format(moment.astimezone(ZoneInfo(user.time_zone)), "D j M, H:i")
+
+
+def next_steps(enrollment) -> list[NextStep]:
+    """What a mentor or a mentee should do next about their meetings."""
+    if not phase_allows(enrollment.cohort, "meet"):
+        return []
+    user = enrollment.user
+    pairs = (
+        (enrollment.pairs_as_mentor if enrollment.role == ParticipantRole.MENTOR else enrollment.pairs_as_mentee)
+        .filter(status=PairStatus.ACTIVE)
+        .select_related("mentor__user", "mentee__user")
+    )
+    now = timezone.now()
+    steps = []
+    for pair in pairs:
+        other = pair.mentee.user if user.pk == pair.mentor.user_id else pair.mentor.user
+        meetings = list(Meeting.objects.filter(pair=pair).order_by("starts_at", "pk"))
+        open_meetings = [m for m in meetings if m.status in OPEN_MEETING_STATUSES]
+        if not any(m.status == MeetingStatus.HELD for m in meetings) and not open_meetings:
+            title = (
+                _("Meet your mentor %(name)s: propose the first meeting")
+                if user.pk == pair.mentee.user_id
+                else _("Meet your mentee %(name)s: propose the first meeting")
+            ) % {"name": other}
+            steps.append(
+                NextStep(title=title, url=reverse("meetings:meeting-create", kwargs={"pk": pair.pk}), order=20)
+            )
+            continue
+        for meeting in open_meetings:
+            when = _short_date(meeting.starts_at, user)
+            url = meeting.get_absolute_url()
+            if meeting.starts_at <= now:
+                steps.append(
+                    NextStep(
+                        title=_("Log the meeting of %(date)s") % {"date": when},
+                        url=reverse("meetings:meeting-log", kwargs={"pk": meeting.pk}),
+                        order=21,
+                    )
+                )
+                continue
+            if meeting.status == MeetingStatus.PROPOSED and meeting.proposed_by_id != user.pk:
+                steps.append(NextStep(title=_("Confirm the meeting of %(date)s") % {"date": when}, url=url, order=22))
+            steps.append(
+                NextStep(
+                    title=_("Prepare the agenda for %(date)s") % {"date": when},
+                    url=f"{url}#agenda",
+                    due=meeting.starts_at.astimezone(ZoneInfo(user.time_zone)).date(),
+                    order=23,
+                )
+            )
+        if not any(m.starts_at > now for m in open_meetings):
+            steps.append(
+                NextStep(
+                    title=_("Propose your next meeting with %(name)s") % {"name": other},
+                    url=reverse("meetings:meeting-create", kwargs={"pk": pair.pk}),
+                    order=24,
+                )
+            )
+    return steps
+
+
+def cohort_sections(cohort, user) -> list[Section]:
+
+    sections = []
+    if user.has_perm("meetings.view_cohort_pairs", cohort):
+        sections.append(
+            Section(
+                title=_("Pairs and meetings"),
+                url=reverse("meetings:cohort-pairs", kwargs={"pk": cohort.pk}),
+                description=_("Every pair's health: on track, at risk or without contact, with its last meeting."),
+                order=40,
+            )
+        )
+    for pair in pairs_of(user=user).filter(cohort=cohort):
+        is_mentee = user.pk == pair.mentee.user_id
+        other = pair.mentor.user if is_mentee else pair.mentee.user
+        sections.append(
+            Section(
+                title=(_("Your mentor: %(name)s") if is_mentee else _("Your mentee: %(name)s")) % {"name": other},
+                url=reverse("meetings:pair-detail", kwargs={"pk": pair.pk}),
+                description=_("Meetings, agendas, action items, goals and messages."),
+                order=30,
+            )
+        )
+    return sections
+
+
+def dashboard_panel(cohort, request) -> Panel | None:
+    """The coordinator's table of pair health, filtered and paged through its own query
+    parameters (``health``, ``pairs_page``) so that it lives beside the dashboard's own."""
+
+    if not request.user.has_perm("meetings.view_cohort_pairs", cohort) or not cohort.pairs.exists():
+        return None
+    form = HealthFilterForm(request.GET or None)
+    health = form.cleaned_data["health"] if form.is_valid() else ""
+    data = cohort_pairs_page(cohort=cohort, health=health, page=request.GET.get("pairs_page"), per_page=10)
+    return Panel(
+        template="meetings/_dashboard_panel.html",
+        context={"cohort": cohort, "pairs_data": data, "health_form": form, "page_param": "pairs_page"},
+        order=40,
+    )

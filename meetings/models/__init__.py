@@ -1,0 +1,16 @@
+from .calendar import CalendarFeed
+from .goals import Goal
+from .meetings import ActionItem, AgendaItem, Meeting, PrivateNote
+from .pairs import PairMessage, PairSettings, SentNotification
+
+__all__ = [
+    "ActionItem",
+    "AgendaItem",
+    "CalendarFeed",
+    "Goal",
+    "Meeting",
+    "PairMessage",
+    "PairSettings",
+    "PrivateNote",
+    "SentNotification",
+]

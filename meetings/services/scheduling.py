@@ -1,0 +1,295 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.models import Pair
+from mentorship.models import User
+from mentorship.notifications import email_queue
+
+from ..enums import LOGGED_MEETING_STATUSES, OPEN_MEETING_STATUSES, LogOutcome, MeetingStatus
+from ..models import ActionItem, Meeting
+from ..models.meetings import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
+from ..selectors import other_person
+from .agenda import agenda_prepare, private_note_set
+from .pairs import require_can_meet, require_member
+
+# Far enough for a term of a few months, near enough to catch a mistyped year.
+MAX_DAYS_AHEAD = 366
+
+
+def local_to_utc(*, day: datetime.date, time: datetime.time, time_zone: str) -> datetime.datetime:
+    """The UTC moment of a wall-clock time in ``time_zone``.
+
+    A time skipped when the clocks go forward does not exist and is refused; a time that
+    happens twice when they go back is read as the first of the two.
+    """
+    zone = ZoneInfo(time_zone)
+    local = datetime.datetime.combine(day, time).replace(tzinfo=zone)
+    as_utc = local.astimezone(datetime.UTC)
+    if as_utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise ValidationError(
+            {
+                "time": _("%(time)s does not exist on that day in %(zone)s (the clocks change); choose another time.")
+                % {"time": time.strftime("%H:%M"), "zone": time_zone}
+            },
+            code="nonexistent_time",
+        )
+    return as_utc
+
+
+def _check_details(
+    *, starts_at: datetime.datetime, duration_minutes: int, location: str, video_url: str, now: datetime.datetime
+) -> None:
+    errors = {}
+    if starts_at <= now:
+        errors["day"] = _("Choose a time in the future.")
+    elif starts_at > now + datetime.timedelta(days=MAX_DAYS_AHEAD):
+        errors["day"] = _("Choose a date within the next year.")
+    if not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = _("A meeting lasts between %(min)d minutes and %(max)d hours.") % {
+            "min": MIN_DURATION_MINUTES,
+            "max": MAX_DURATION_MINUTES // 60,
+        }
+    if not location.strip() and not video_url.strip():
+        errors["location"] = _("Say where you meet: a place, a video link, or both.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _meeting_context(meeting: Meeting, recipient: User, **extra) -> dict:
+    return {
+        "recipient": recipient,
+        "meeting": meeting,
+        "pair": meeting.pair,
+        "other": other_person(meeting.pair, recipient),
+        "meeting_url": reverse("meetings:meeting-detail", kwargs={"pk": meeting.pk}),
+        **extra,
+    }
+
+
+def _tell_other(meeting: Meeting, by: User, template: str, **extra) -> None:
+    other = other_person(meeting.pair, by)
+    if other is not None:
+        email_queue(to=[other.email], template=template, context=_meeting_context(meeting, other, by=by, **extra))
+
+
+@transaction.atomic
+def meeting_propose(
+    *,
+    pair: Pair,
+    by: User,
+    starts_at: datetime.datetime,
+    duration_minutes: int = 60,
+    location: str = "",
+    video_url: str = "",
+    now: datetime.datetime | None = None,
+) -> Meeting:
+    """Propose a meeting; the other person confirms it.
+
+    Side effects: prepares the agenda (guiding questions for a first meeting, else the open
+    action items and the goals to review); emails the other person (after commit).
+    """
+    now = now or timezone.now()
+    require_member(pair=pair, user=by)
+    require_can_meet(pair=pair)
+    _check_details(
+        starts_at=starts_at, duration_minutes=duration_minutes, location=location, video_url=video_url, now=now
+    )
+    meeting = Meeting(
+        pair=pair,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        location=location.strip(),
+        video_url=video_url.strip(),
+        status=MeetingStatus.PROPOSED,
+        proposed_by=by,
+        proposed_at=now,
+    )
+    meeting.full_clean()
+    meeting.save()
+    agenda_prepare(meeting=meeting)
+    _tell_other(meeting, by, "meeting-proposed", rescheduled=False)
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    meeting: Meeting,
+    by: User,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    location: str,
+    video_url: str,
+    now: datetime.datetime | None = None,
+) -> Meeting:
+    """Move a meeting that is not logged yet. It goes back to proposed: the other person
+    confirms the new time.
+
+    Side effects: the calendar sequence goes up, so subscribed calendars replace the old
+    time; emails the other person (after commit).
+    """
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().select_related("pair").get(pk=meeting.pk)
+    require_member(pair=meeting.pair, user=by)
+    require_can_meet(pair=meeting.pair)
+    if not meeting.is_open:
+        raise ValidationError(_("This meeting is already logged; propose a new one instead."), code="logged")
+    _check_details(
+        starts_at=starts_at, duration_minutes=duration_minutes, location=location, video_url=video_url, now=now
+    )
+    meeting.starts_at = starts_at
+    meeting.duration_minutes = duration_minutes
+    meeting.location = location.strip()
+    meeting.video_url = video_url.strip()
+    meeting.status = MeetingStatus.PROPOSED
+    meeting.proposed_by = by
+    meeting.proposed_at = now
+    meeting.confirmed_by = None
+    meeting.confirmed_at = None
+    meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+    _tell_other(meeting, by, "meeting-proposed", rescheduled=True)
+    return meeting
+
+
+@transaction.atomic
+def meeting_confirm(*, meeting: Meeting, by: User, now: datetime.datetime | None = None) -> Meeting:
+    """The other person accepts the proposed time.
+
+    Side effects: emails the person who proposed it (after commit).
+    """
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().select_related("pair").get(pk=meeting.pk)
+    require_member(pair=meeting.pair, user=by)
+    require_can_meet(pair=meeting.pair)
+    if meeting.status != MeetingStatus.PROPOSED:
+        raise ValidationError(_("Only a proposed meeting can be confirmed."), code="not_proposed")
+    if meeting.proposed_by_id == by.pk:
+        raise ValidationError(_("You proposed this time; the other person confirms it."), code="own_proposal")
+    if meeting.starts_at <= now:
+        raise ValidationError(
+            _("This time has passed. Propose a new time, or log the meeting if it took place."), code="past"
+        )
+    meeting.status = MeetingStatus.CONFIRMED
+    meeting.confirmed_by = by
+    meeting.confirmed_at = now
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "confirmed_by", "confirmed_at", "sequence", "updated_at"])
+    _tell_other(meeting, by, "meeting-confirmed")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", now: datetime.datetime | None = None) -> Meeting:
+    """Call off a meeting that has not taken place.
+
+    Side effects: the reason, if any, is added to the shared notes; emails the other person
+    (after commit); calendars show the meeting as cancelled.
+    """
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().select_related("pair").get(pk=meeting.pk)
+    require_member(pair=meeting.pair, user=by)
+    require_can_meet(pair=meeting.pair)
+    if not meeting.is_open:
+        raise ValidationError(_("This meeting is already logged."), code="logged")
+    reason = reason.strip()
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.logged_by = by
+    meeting.logged_at = now
+    meeting.sequence += 1
+    if reason:
+        meeting.shared_notes = f"{meeting.shared_notes}\n\n{reason}".strip()
+    meeting.save()
+    _tell_other(meeting, by, "meeting-cancelled", reason=reason)
+    return meeting
+
+
+@transaction.atomic
+def meeting_log(
+    *,
+    meeting: Meeting,
+    by: User,
+    outcome: str,
+    held_minutes: int | None = None,
+    shared_notes: str = "",
+    private_note: str = "",
+    action_items: list[dict] | tuple = (),
+    now: datetime.datetime | None = None,
+) -> Meeting:
+    """Record what happened: held (with its length), cancelled or missed; the shared notes,
+    the author's private note and the action items agreed. Logging again corrects the log.
+
+    ``action_items``: dicts with ``text``, ``owner`` (one of the pair) and ``due_on``.
+
+    Side effects: the new action items are added to the agenda of the pair's next meetings
+    not logged yet; the private note is written, or removed when emptied.
+    """
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_for_update().select_related("pair__mentor", "pair__mentee").get(pk=meeting.pk)
+    pair = meeting.pair
+    require_member(pair=pair, user=by)
+    require_can_meet(pair=pair)
+    if outcome not in LogOutcome.values:
+        raise ValidationError({"outcome": _("Choose what happened.")})
+    if outcome in (LogOutcome.HELD, LogOutcome.MISSED) and meeting.starts_at > now:
+        raise ValidationError(
+            {"outcome": _("A meeting is logged as held or missed once it has started; you can cancel it.")}
+        )
+    errors = {}
+    if outcome == LogOutcome.HELD:
+        if not held_minutes or not MIN_DURATION_MINUTES <= held_minutes <= MAX_DURATION_MINUTES:
+            errors["held_minutes"] = _("How long did it last? Between %(min)d minutes and %(max)d hours.") % {
+                "min": MIN_DURATION_MINUTES,
+                "max": MAX_DURATION_MINUTES // 60,
+            }
+    else:
+        held_minutes = None
+    owners = {pair.mentor.user_id, pair.mentee.user_id}
+    for index, item in enumerate(action_items):
+        owner = item.get("owner")
+        if not item.get("text", "").strip():
+            errors[f"action_item_{index}"] = _("Describe the action item.")
+        elif owner is None or owner.pk not in owners:
+            errors[f"action_item_{index}"] = _("An action item belongs to the mentor or the mentee.")
+        elif item.get("due_on") and item["due_on"] < meeting.date_utc - datetime.timedelta(days=1):
+            errors[f"action_item_{index}"] = _("The due date cannot be before the meeting.")
+    if errors:
+        raise ValidationError(errors)
+
+    was_logged = meeting.status in LOGGED_MEETING_STATUSES
+    meeting.status = outcome
+    meeting.held_minutes = held_minutes
+    meeting.shared_notes = shared_notes.strip()
+    meeting.logged_by = by
+    meeting.logged_at = now
+    if not was_logged:
+        meeting.sequence += 1
+    meeting.full_clean()
+    meeting.save()
+
+    private_note_set(meeting=meeting, by=by, text=private_note)
+
+    ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                pair=pair,
+                meeting=meeting,
+                text=item["text"].strip(),
+                owner=item["owner"],
+                due_on=item.get("due_on"),
+                created_by=by,
+            )
+            for item in action_items
+        ]
+    )
+    # Meetings proposed before this one was logged get what it brought up.
+    for later in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES).exclude(pk=meeting.pk):
+        agenda_prepare(meeting=later)
+    return meeting

@@ -1,0 +1,60 @@
+"""The meetings app's pages, one module per area."""
+
+from .agenda import (
+    action_item_tick_view,
+    agenda_item_create,
+    agenda_item_delete,
+    agenda_item_move_view,
+    agenda_item_tick_view,
+    private_note_update,
+)
+from .calendar import calendar_feed, calendar_settings
+from .cohort import CohortPairsView
+from .goals import GoalCreateView, GoalDetailView, GoalUpdateView
+from .meetings import (
+    MeetingCreateView,
+    MeetingDetailView,
+    MeetingLogView,
+    MeetingRescheduleView,
+    meeting_cancel_view,
+    meeting_confirm_view,
+    meeting_ics,
+)
+from .pairs import PairDetailView, PairListView, pair_cadence_update, pair_message_create
+
+pair_list_view = PairListView.as_view()
+pair_detail_view = PairDetailView.as_view()
+meeting_create_view = MeetingCreateView.as_view()
+meeting_detail_view = MeetingDetailView.as_view()
+meeting_update_view = MeetingRescheduleView.as_view()
+meeting_log_view = MeetingLogView.as_view()
+goal_create_view = GoalCreateView.as_view()
+goal_detail_view = GoalDetailView.as_view()
+goal_update_view = GoalUpdateView.as_view()
+cohort_pairs_view = CohortPairsView.as_view()
+
+__all__ = [
+    "action_item_tick_view",
+    "agenda_item_create",
+    "agenda_item_delete",
+    "agenda_item_move_view",
+    "agenda_item_tick_view",
+    "calendar_feed",
+    "calendar_settings",
+    "cohort_pairs_view",
+    "goal_create_view",
+    "goal_detail_view",
+    "goal_update_view",
+    "meeting_cancel_view",
+    "meeting_confirm_view",
+    "meeting_create_view",
+    "meeting_detail_view",
+    "meeting_ics",
+    "meeting_log_view",
+    "meeting_update_view",
+    "pair_cadence_update",
+    "pair_detail_view",
+    "pair_list_view",
+    "pair_message_create",
+    "private_note_update",
+]
