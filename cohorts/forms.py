@@ -108,7 +108,7 @@ class CapacityForm(forms.Form):
 
 class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=InvitationRole.choices)
     capacity = forms.IntegerField(label=_("Mentee capacity (mentors)"), min_value=1, required=False)
 

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -56,6 +57,7 @@ class Cohort(models.Model):
         blank=True,
         help_text=_("Markdown. Every participant acknowledges these when joining."),
     )
+    training_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The public application link carries this instead of the id, so that links cannot be guessed.
     application_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
 
@@ -207,6 +209,8 @@ class PhaseChange(models.Model):
 class ImportJob(models.Model):
     """A CSV of people to invite, processed by a worker; the page shows its progress."""
 
+    STALE_AFTER = datetime.timedelta(minutes=5)
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     filename = models.CharField(max_length=255)
@@ -244,6 +248,11 @@ class ImportJob(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but no chunk written for a while: its worker has died."""
+        return self.status == JobStatus.RUNNING and self.updated_at < timezone.now() - self.STALE_AFTER
 
 
 class Invitation(models.Model):

@@ -78,6 +78,18 @@ def people_behind_on_training(*, cohort: Cohort) -> list[Enrollment]:
 # --- The coordinator's dashboard --------------------------------------------------------
 
 FUNNEL_STAGES = ["invited", "applied", "accepted", "trained", "matched", "active", "graduated", "withdrawn"]
+# What each count means, shown beside the funnel: each stage counts everyone who reached it
+# and is still in the cohort, except "withdrawn", which counts those who left.
+FUNNEL_HELP = {
+    "invited": "invitations sent and not withdrawn, accepted or not",
+    "applied": "people in the cohort, whether they applied or came through an invitation",
+    "accepted": "accepted and still taking part",
+    "trained": "accepted and done with every required module",
+    "matched": "accepted and in a pair (active, graduated or ended)",
+    "active": "in an active pair",
+    "graduated": "in a graduated pair",
+    "withdrawn": "left the cohort",
+}
 
 
 def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> dict[str, int]:
@@ -102,8 +114,7 @@ def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> 
         if status == EnrollmentStatus.WITHDRAWN:
             counts["withdrawn"] += 1
             continue
-        if status in (EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED):
-            counts["applied"] += 1
+        counts["applied"] += 1
         if status != EnrollmentStatus.ACCEPTED:
             continue
         counts["accepted"] += 1
@@ -115,13 +126,14 @@ def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> 
             counts["active"] += 1
         if row["graduated"]:
             counts["graduated"] += 1
-    counts["invited"] = cohort.invitations.filter(status=InvitationStatus.PENDING).count()
+    counts["invited"] = cohort.invitations.exclude(status=InvitationStatus.REVOKED).count()
     return counts
 
 
 def people_table(*, cohort: Cohort, search: str = "", role: str = "", status: str = "") -> QuerySet[Enrollment]:
     """Everyone in the cohort with what the dashboard shows per row, in one query."""
-    queryset = Enrollment.objects.filter(cohort=cohort).select_related("user")
+    # The cohort comes along for effective_capacity (the cohort's default capacity).
+    queryset = Enrollment.objects.filter(cohort=cohort).select_related("user", "cohort")
     if search:
         queryset = queryset.filter(Q(user__full_name__icontains=search) | Q(user__email__icontains=search))
     if role:

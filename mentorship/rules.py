@@ -26,6 +26,9 @@ def organization_id_of(obj) -> int | None:
         return None
     if isinstance(obj, Organization):
         return obj.pk
+    if getattr(obj, "pk", None) is None:
+        # Not saved yet: nothing to grant on it (creation is checked against its parent).
+        return None
     return getattr(obj, "organization_id", None)
 
 

@@ -9,9 +9,10 @@ from mentorship.models import Program, User
 from mentorship.notifications import email_queue
 
 from .. import hooks
-from ..enums import PHASE_ORDER, CohortPhase, EnrollmentStatus, ParticipantRole
+from ..enums import ACTIVE_ENROLLMENT_STATUSES, PHASE_ORDER, CohortPhase, EnrollmentStatus, ParticipantRole
 from ..guidelines import GUIDELINES_TEMPLATE
 from ..models import Cohort, PhaseChange
+from ..phases import require_phase
 from ..selectors import people_behind_on_training
 
 COHORT_FIELDS = [
@@ -71,27 +72,34 @@ def cohort_create(*, program: Program, by: User, **fields) -> Cohort:
 
 @transaction.atomic
 def cohort_update(*, cohort: Cohort, **fields) -> Cohort:
+    require_phase(cohort, "edit_setup")
     for name, value in fields.items():
         if name not in COHORT_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
         setattr(cohort, name, value)
     _validate(cohort)
-    if cohort.mentor_max_capacity < _highest_mentor_capacity(cohort):
+    mentors = cohort.enrollments.filter(role=ParticipantRole.MENTOR, status__in=ACTIVE_ENROLLMENT_STATUSES)
+    if cohort.mentor_max_capacity < max(mentors.exclude(capacity=None).values_list("capacity", flat=True), default=0):
         raise ValidationError(
             {"mentor_max_capacity": _("Some mentors already take more mentees than this; lower their capacity first.")}
+        )
+    busiest_on_default = (
+        mentors.filter(capacity=None)
+        .annotate(active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status="active")))
+        .order_by("-active")
+        .values_list("active", flat=True)
+        .first()
+    )
+    if busiest_on_default and cohort.mentor_default_capacity < busiest_on_default:
+        raise ValidationError(
+            {"mentor_default_capacity": _("Some mentors on the default capacity already mentor more people than this.")}
         )
     cohort.save()
     return cohort
 
 
-def _highest_mentor_capacity(cohort: Cohort) -> int:
-    capacities = cohort.enrollments.filter(role=ParticipantRole.MENTOR, capacity__isnull=False).values_list(
-        "capacity", flat=True
-    )
-    return max(capacities, default=0)
-
-
 def cohort_guidelines_update(*, cohort: Cohort, guidelines: str) -> Cohort:
+    require_phase(cohort, "edit_setup")
     cohort.guidelines = guidelines
     cohort.save(update_fields=["guidelines", "updated_at"])
     return cohort

@@ -138,11 +138,14 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: User) -> Enrollment:
     return enrollment
 
 
+@transaction.atomic
 def enrollment_set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollment:
     """A mentor says how many mentees they take, within the cohort's maximum and above the
     number they already mentor."""
     if enrollment.role != ParticipantRole.MENTOR:
         raise ValidationError(_("Only mentors have a capacity."))
+    # Locked like pair_create locks it, so that a new pair and a lower capacity cannot cross.
+    enrollment = Enrollment.objects.select_for_update().select_related("cohort").get(pk=enrollment.pk)
     capacity = _check_capacity(enrollment.cohort, enrollment.role, capacity)
     active = enrollment.pairs_as_mentor.filter(status="active").count()
     if capacity < active:

@@ -7,12 +7,11 @@ allows one invitation per email and cohort).
 """
 
 import csv
-import datetime
 import io
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
 CHUNK = 200
 # A running job whose worker has not written progress for this long is taken to be dead.
-STALE_AFTER = datetime.timedelta(minutes=5)
+STALE_AFTER = ImportJob.STALE_AFTER
 
 HEADER_ALIASES = {
     "name": "name",
@@ -126,56 +125,82 @@ def _parse_capacity(raw: str) -> int | None:
 
 
 def import_job_run(*, import_job_id: int) -> ImportJob | None:
-    """Process the rows not yet processed. Safe to call twice: a second call returns at once."""
+    """Process the rows not yet processed. Safe to call twice: a second call returns at once.
+
+    A failure is recorded on the job (the page shows it, with a button to resume) rather
+    than raised: nothing retries this task, and the person who uploaded must not get an error
+    page for it.
+    """
     if not import_job_claim(import_job_id=import_job_id):
         logger.info("Import %s is taken or finished; nothing to do", import_job_id)
         return None
-    job = ImportJob.objects.select_related("cohort").get(pk=import_job_id)
     try:
-        rows = csv_rows(job.content)
-        while job.processed_rows < len(rows):
-            job = _run_chunk(job, rows[job.processed_rows : job.processed_rows + CHUNK])
+        rows = csv_rows(ImportJob.objects.only("content").get(pk=import_job_id).content)
+        while _run_chunk(import_job_id, rows):
+            pass
     except Exception as error:
         logger.exception("Import %s failed", import_job_id)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, failure=str(error)[:2000], finished_at=timezone.now(), updated_at=timezone.now()
+        now = timezone.now()
+        ImportJob.objects.filter(pk=import_job_id).update(
+            status=JobStatus.FAILED, failure=str(error)[:2000], finished_at=now, updated_at=now
         )
-        raise
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED, finished_at=timezone.now(), updated_at=timezone.now()
-    )
-    job.refresh_from_db()
-    return job
+        return ImportJob.objects.get(pk=import_job_id)
+    now = timezone.now()
+    ImportJob.objects.filter(pk=import_job_id).update(status=JobStatus.SUCCEEDED, finished_at=now, updated_at=now)
+    return ImportJob.objects.get(pk=import_job_id)
 
 
 @transaction.atomic
-def _run_chunk(job: ImportJob, rows: list[dict]) -> ImportJob:
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    cohort = job.cohort
-    for row in rows:
+def _run_chunk(import_job_id: int, rows: list[dict]) -> bool:
+    """Invite the next chunk of rows; False once every row is processed.
+
+    The rows are chosen under the job's lock, from the count stored with the last chunk, so
+    that a second worker on the same job continues after the first instead of repeating it.
+    """
+    job = ImportJob.objects.select_for_update().select_related("cohort", "created_by").get(pk=import_job_id)
+    chunk = rows[job.processed_rows : job.processed_rows + CHUNK]
+    if not chunk:
+        return False
+    for row in chunk:
         email = row.get("email", "")
         try:
-            invitation_create(
-                cohort=cohort,
-                email=email,
-                full_name=row.get("name", ""),
-                role=row.get("role", "").lower(),
-                capacity=_parse_capacity(row.get("capacity", "")),
-                by=job.created_by,
-                import_job=job,
-            )
+            # A savepoint per row: a row the database refuses must not undo the others.
+            with transaction.atomic():
+                invitation_create(
+                    cohort=job.cohort,
+                    email=email,
+                    full_name=row.get("name", ""),
+                    role=row.get("role", "").lower(),
+                    capacity=_parse_capacity(row.get("capacity", "")),
+                    by=job.created_by,
+                    import_job=job,
+                )
         except ValidationError as error:
-            duplicate = _is_duplicate(error)
             job.skipped_count += 1
             job.problems.append(
-                {"row": row["row"], "email": email, "reason": " ".join(error.messages), "duplicate": duplicate}
+                {
+                    "row": row["row"],
+                    "email": email,
+                    "reason": " ".join(error.messages),
+                    "duplicate": _is_duplicate(error),
+                }
+            )
+        except DatabaseError:
+            logger.exception("Import %s: row %s refused by the database", import_job_id, row["row"])
+            job.skipped_count += 1
+            job.problems.append(
+                {
+                    "row": row["row"],
+                    "email": email[:254],
+                    "reason": _("This row could not be stored."),
+                    "duplicate": False,
+                }
             )
         else:
             job.invited_count += 1
         job.processed_rows += 1
-    job.updated_at = timezone.now()
     job.save(update_fields=["invited_count", "skipped_count", "problems", "processed_rows", "updated_at"])
-    return job
+    return True
 
 
 def _is_duplicate(error: ValidationError) -> bool:
@@ -184,10 +209,10 @@ def _is_duplicate(error: ValidationError) -> bool:
 
 
 def import_job_retry(*, job: ImportJob) -> ImportJob:
-    """Queue a failed job again; it resumes after the rows already processed."""
-    if job.status != JobStatus.FAILED:
-        raise ValidationError(_("Only a failed import can be retried."))
-    ImportJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(status=JobStatus.QUEUED, failure="")
+    """Queue a failed or stalled job again; it resumes after the rows already processed."""
+    retryable = Q(status=JobStatus.FAILED) | Q(status=JobStatus.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER)
+    if not ImportJob.objects.filter(retryable, pk=job.pk).update(status=JobStatus.QUEUED, failure=""):
+        raise ValidationError(_("Only a failed or stalled import can be resumed."))
     from ..tasks import task_run_import  # noqa: PLC0415 -- tasks import services
 
     transaction.on_commit(lambda: task_run_import.apply_async(kwargs={"import_job_id": job.pk}))

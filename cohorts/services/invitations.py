@@ -11,10 +11,11 @@ from mentorship.models import User
 from mentorship.notifications import email_queue
 
 from ..enums import CohortPhase, EnrollmentStatus, InvitationRole, InvitationStatus, ParticipantRole
-from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember
+from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember, new_token
 from ..phases import require_phase
 
 SIGNER_SALT = "cohorts.invitation"
+EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 
 class InvitationError(Exception):
@@ -57,6 +58,8 @@ def invitation_check(*, cohort: Cohort, email: str, role: str, capacity: int | N
     """Validate one invitation before it is created; raises ValidationError with the reason."""
     try:
         email = normalize_email(email)
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError("too long")
     except ValidationError:
         raise ValidationError({"email": _("“%(email)s” is not a valid email address.") % {"email": email}}) from None
     if role not in InvitationRole.values:
@@ -79,9 +82,21 @@ def invitation_check(*, cohort: Cohort, email: str, role: str, capacity: int | N
         .exists()
     ):
         raise _duplicate(_("%(email)s is already in this cohort.") % {"email": email})
-    if Invitation.objects.filter(cohort=cohort, email=email).exists():
+    existing = Invitation.objects.filter(cohort=cohort, email=email).first()
+    if existing is not None and not _may_invite_again(existing):
         raise _duplicate(_("%(email)s has already been invited.") % {"email": email})
     return email, capacity
+
+
+def _may_invite_again(invitation: Invitation) -> bool:
+    """A withdrawn invitation, or one whose person has since left, may be sent anew."""
+    if invitation.status == InvitationStatus.REVOKED:
+        return True
+    if invitation.status == InvitationStatus.ACCEPTED and invitation.role != InvitationRole.SUBCOMMITTEE:
+        return Enrollment.objects.filter(
+            cohort_id=invitation.cohort_id, user__email__iexact=invitation.email, status=EnrollmentStatus.WITHDRAWN
+        ).exists()
+    return False
 
 
 def invitation_create(
@@ -100,17 +115,25 @@ def invitation_create(
     """
     require_phase(cohort, "invite")
     email, capacity = invitation_check(cohort=cohort, email=email, role=role, capacity=capacity)
+    fields = {
+        "full_name": full_name.strip()[:150],
+        "role": role,
+        "capacity": capacity,
+        "invited_by": by,
+        "import_job": import_job,
+    }
     try:
         with transaction.atomic():
-            invitation = Invitation.objects.create(
-                cohort=cohort,
-                email=email,
-                full_name=full_name.strip()[:150],
-                role=role,
-                capacity=capacity,
-                invited_by=by,
-                import_job=import_job,
-            )
+            invitation = Invitation.objects.select_for_update().filter(cohort=cohort, email=email).first()
+            if invitation is None:
+                invitation = Invitation.objects.create(cohort=cohort, email=email, **fields)
+            else:
+                # Invited again after a withdrawal: a fresh token, so that old links stay dead.
+                for name, value in fields.items():
+                    setattr(invitation, name, value)
+                invitation.status, invitation.token = InvitationStatus.PENDING, new_token()
+                invitation.accepted_at = invitation.accepted_by = None
+                invitation.save()
             invitation_send(invitation=invitation)
     except IntegrityError:
         # Two imports of the same file at once: the other one invited this person.
@@ -120,10 +143,11 @@ def invitation_create(
 
 def invitation_send(*, invitation: Invitation) -> Invitation:
     """(Re)send the email with a freshly signed link; the expiry counts from now."""
-    if invitation.status != InvitationStatus.PENDING:
+    now = timezone.now()
+    # Conditional, so that an invitation accepted or withdrawn a moment ago is not sent.
+    if not Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(sent_at=now):
         raise ValidationError(_("Only pending invitations can be sent again."))
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["sent_at"])
+    invitation.sent_at = now
     email_queue(
         to=[invitation.email],
         template="invitation",
@@ -138,9 +162,9 @@ def invitation_send(*, invitation: Invitation) -> Invitation:
 
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    if invitation.status == InvitationStatus.PENDING:
-        invitation.status = InvitationStatus.REVOKED
-        invitation.save(update_fields=["status"])
+    """Withdraw a pending invitation; one accepted in the meantime stays accepted."""
+    Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(status=InvitationStatus.REVOKED)
+    invitation.refresh_from_db(fields=["status"])
     return invitation
 
 
@@ -178,6 +202,14 @@ def invitation_accept(*, invitation: Invitation, user: User, acknowledge_guideli
                 {"acknowledge_guidelines": _("Please read and accept the guidelines to join.")}, code="guidelines"
             )
         role = ParticipantRole.MENTOR if invitation.role == InvitationRole.MENTOR else ParticipantRole.MENTEE
+        existing = Enrollment.objects.select_for_update().filter(cohort=cohort, user=user).first()
+        if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
+            # Never overwrite a place the person already has (perhaps in the other role, or paired).
+            raise ValidationError(
+                _("You are already in this cohort as %(role)s (%(status)s).")
+                % {"role": existing.get_role_display().lower(), "status": existing.get_status_display().lower()},
+                code="enrolled",
+            )
         Enrollment.objects.update_or_create(
             cohort=cohort,
             user=user,

@@ -1,6 +1,9 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship.notifications import email_queue
@@ -14,6 +17,7 @@ MODULE_FIELDS = ["title", "content", "url", "audience", "required", "due_on"]
 
 
 def training_module_create(*, cohort: Cohort, **fields) -> TrainingModule:
+    require_phase(cohort, "edit_setup")
     position = (cohort.training_modules.aggregate(m=Max("position"))["m"] or 0) + 1
     module = TrainingModule(cohort=cohort, position=position, **fields)
     module.full_clean()
@@ -22,6 +26,7 @@ def training_module_create(*, cohort: Cohort, **fields) -> TrainingModule:
 
 
 def training_module_update(*, module: TrainingModule, **fields) -> TrainingModule:
+    require_phase(module.cohort, "edit_setup")
     for name, value in fields.items():
         if name not in MODULE_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
@@ -32,6 +37,7 @@ def training_module_update(*, module: TrainingModule, **fields) -> TrainingModul
 
 
 def training_module_delete(*, module: TrainingModule) -> None:
+    require_phase(module.cohort, "edit_setup")
     if module.completions.exists():
         raise ValidationError(
             _("People have completed this module; make it optional instead of deleting it, so their record stays.")
@@ -72,6 +78,20 @@ def training_complete(*, module: TrainingModule, enrollment: Enrollment) -> Trai
 def training_uncomplete(*, module: TrainingModule, enrollment: Enrollment) -> None:
     require_phase(enrollment.cohort, "train")
     TrainingCompletion.objects.filter(module=module, enrollment=enrollment).delete()
+
+
+REMINDER_COOLDOWN = datetime.timedelta(hours=12)
+
+
+def training_reminder_claim(*, cohort: Cohort) -> None:
+    """Allow one training reminder per cohort every twelve hours, so that a double click (or
+    two coordinators at once) does not email everyone twice."""
+    now = timezone.now()
+    recent = Q(training_reminded_at__gt=now - REMINDER_COOLDOWN)
+    if not Cohort.objects.filter(pk=cohort.pk).exclude(recent).update(training_reminded_at=now):
+        raise ValidationError(
+            _("A reminder went out less than twelve hours ago; people have not had time to act on it.")
+        )
 
 
 def training_remind_behind(*, cohort: Cohort) -> int:

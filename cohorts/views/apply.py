@@ -28,6 +28,10 @@ def cohort_apply(request: HttpRequest, token: str) -> HttpResponse:
     existing = (
         Enrollment.objects.filter(cohort=cohort, user=request.user).exclude(status=EnrollmentStatus.WITHDRAWN).first()
     )
+    if existing is not None and existing.status == EnrollmentStatus.DECLINED:
+        # Declined people no longer see the cohort's pages; tell them here instead of a 404.
+        context["declined"] = existing
+        return render(request, "cohorts/apply.html", context)
     if existing is not None:
         messages.info(
             request, _("You are already in this cohort (%(status)s).") % {"status": existing.get_status_display()}

@@ -19,6 +19,9 @@ from ..services import imports as import_services
 from ..services import invitations as invitation_services
 from .access import cohort_for
 
+# The report lists this many problem rows; the rest are counted.
+PROBLEMS_SHOWN = 200
+
 
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
@@ -45,7 +48,7 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "import_form": ImportForm(),
             "page": page,
-            "jobs": cohort.import_jobs.all()[:5],
+            "jobs": cohort.import_jobs.defer("content", "problems")[:5],
             "can_invite": phase_allows(cohort, "invite"),
         },
     )
@@ -98,9 +101,9 @@ def import_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def import_detail(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
-    job = get_object_or_404(ImportJob, cohort=cohort, pk=job_pk)
+    job = get_object_or_404(ImportJob.objects.defer("content"), cohort=cohort, pk=job_pk)
     template = "cohorts/_import_job.html" if request.htmx else "cohorts/import_detail.html"
-    return render(request, template, {"cohort": cohort, "job": job})
+    return render(request, template, {"cohort": cohort, "job": job, "problems_shown": PROBLEMS_SHOWN})
 
 
 @require_POST
@@ -124,14 +127,12 @@ def invitation_respond(request: HttpRequest, signed: str) -> HttpResponse:
     cohort = invitation.cohort
     if not request.user.is_authenticated:
         here = request.get_full_path()
-        has_account = User.objects.filter(email__iexact=invitation.email).exists()
         return render(
             request,
             "cohorts/invitation_respond.html",
             {
                 "invitation": invitation,
                 "cohort": cohort,
-                "has_account": has_account,
                 "signup_url": reverse("account_signup") + "?" + urlencode({"next": here, "email": invitation.email}),
                 "login_url": reverse("account_login") + "?" + urlencode({"next": here, "login": invitation.email}),
             },

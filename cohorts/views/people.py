@@ -14,7 +14,7 @@ from ..enums import EnrollmentStatus
 from ..forms import BulkDecisionForm, PeopleFilterForm
 from ..hooks import dashboard_panels
 from ..models import Enrollment
-from ..selectors import FUNNEL_STAGES, cohort_funnel, people_table, required_module_counts
+from ..selectors import FUNNEL_HELP, FUNNEL_STAGES, cohort_funnel, people_table, required_module_counts
 from ..services import enrollment as enrollment_services
 from .access import cohort_for
 
@@ -55,7 +55,7 @@ def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "cohort": cohort,
         "form": form,
         "page": page,
-        "funnel": [(stage, FUNNEL_LABELS[stage], funnel[stage]) for stage in FUNNEL_STAGES],
+        "funnel": [(stage, FUNNEL_LABELS[stage], funnel[stage], FUNNEL_HELP[stage]) for stage in FUNNEL_STAGES],
         "required": required,
         "can_manage": request.user.has_perm("cohorts.manage_cohort", cohort),
         "query": query.urlencode(),

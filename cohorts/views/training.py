@@ -16,12 +16,20 @@ from ..tasks import task_remind_training
 from .access import cohort_for, own_enrollment
 
 
+def _trainee(request, cohort):
+    """The person's own enrollment if training is theirs to read: accepted people only, so
+    that an application through the public link does not open the program's material."""
+    enrollment = own_enrollment(request, cohort)
+    return enrollment if enrollment is not None and enrollment.status == EnrollmentStatus.ACCEPTED else None
+
+
 def training_list(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk)
     can_manage = request.user.has_perm("cohorts.manage_cohort", cohort)
-    enrollment = own_enrollment(request, cohort)
+    can_read_all = request.user.has_perm("cohorts.view_participants", cohort)
+    enrollment = _trainee(request, cohort)
     modules = list(cohort.training_modules.all())
-    if not can_manage:
+    if not can_read_all:
         if enrollment is None:
             raise PermissionDenied
         modules = [m for m in modules if m.is_for(enrollment.role)]
@@ -53,8 +61,11 @@ def _module_for(request, pk: int, module_pk: int, perm: str = "cohorts.view_coho
 def training_detail(request: HttpRequest, pk: int, module_pk: int) -> HttpResponse:
     cohort, module = _module_for(request, pk, module_pk)
     can_manage = request.user.has_perm("cohorts.manage_cohort", cohort)
-    enrollment = own_enrollment(request, cohort)
-    if not can_manage and (enrollment is None or not module.is_for(enrollment.role)):
+    enrollment = _trainee(request, cohort)
+    readable = request.user.has_perm("cohorts.view_participants", cohort) or (
+        enrollment is not None and module.is_for(enrollment.role)
+    )
+    if not readable:
         raise PermissionDenied
     completed = enrollment is not None and module.completions.filter(enrollment=enrollment).exists()
     return render(
@@ -188,6 +199,11 @@ def training_grid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def training_remind(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
-    task_remind_training.apply_async(kwargs={"cohort_id": cohort.pk})
-    messages.success(request, _("A reminder is on its way to everyone who has required training left."))
+    try:
+        training_services.training_reminder_claim(cohort=cohort)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        task_remind_training.apply_async(kwargs={"cohort_id": cohort.pk})
+        messages.success(request, _("A reminder is on its way to everyone who has required training left."))
     return redirect("cohorts:training-grid", pk=cohort.pk)

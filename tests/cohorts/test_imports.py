@@ -110,15 +110,14 @@ def test_job_that_dies_half_way_resumes_where_it_stopped(cohort, coordinator, mo
     real_chunk = imports._run_chunk
     calls = {"n": 0}
 
-    def dying_chunk(job, rows):
+    def dying_chunk(job_id, rows):
         calls["n"] += 1
         if calls["n"] == 2:
             raise ConnectionError("database went away")
-        return real_chunk(job, rows)
+        return real_chunk(job_id, rows)
 
     monkeypatch.setattr(imports, "_run_chunk", dying_chunk)
-    with pytest.raises(ConnectionError):
-        import_job_run(import_job_id=job.pk)
+    import_job_run(import_job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.processed_rows, Invitation.objects.count()) == (JobStatus.FAILED, 2, 2)
     assert job.failure == "database went away"
@@ -144,8 +143,33 @@ def test_a_stale_running_job_can_be_claimed_again(cohort, coordinator):
     assert import_job_claim(import_job_id=job.pk) is True
 
 
-def test_retry_only_failed_jobs(cohort, coordinator, django_capture_on_commit_callbacks):
-    job = run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
+def test_retry_only_failed_or_stalled_jobs(cohort, coordinator, django_capture_on_commit_callbacks):
+    import datetime
 
-    with pytest.raises(ValidationError, match="Only a failed import"):
-        import_job_retry(job=job)
+    from django.utils import timezone
+
+    finished = run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
+    running = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=GOOD_AND_BAD)
+    import_job_claim(import_job_id=running.pk)
+
+    with pytest.raises(ValidationError, match="Only a failed or stalled import"):
+        import_job_retry(job=finished)
+    with pytest.raises(ValidationError, match="Only a failed or stalled import"):
+        import_job_retry(job=running)
+    ImportJob.objects.filter(pk=running.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=10))
+    running.refresh_from_db()
+    assert running.is_stalled is True
+    assert import_job_retry(job=running).status == JobStatus.QUEUED
+
+
+def test_a_row_the_database_refuses_is_reported_and_the_rest_imported(
+    cohort, coordinator, django_capture_on_commit_callbacks
+):
+    long_email = "a" * 250 + "@example.org"
+    content = f"name,email,role\nLong,{long_email},mentee\nFine,fine@example.org,mentee\n"
+
+    job = run(cohort, coordinator, content, django_capture_on_commit_callbacks)
+
+    assert (job.status, job.invited_count, job.skipped_count) == (JobStatus.SUCCEEDED, 1, 1)
+    assert job.problems[0]["reason"] == f"“{long_email}” is not a valid email address."
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["fine@example.org"]

@@ -168,3 +168,48 @@ def test_resent_link_counts_expiry_from_now(cohort, coordinator, settings):
 
     assert invitation.sent_at > first
     assert timezone.now() - invitation.sent_at < datetime.timedelta(seconds=5)
+
+
+def test_accepting_an_invitation_never_overwrites_an_existing_place(cohort, coordinator):
+    invitation = invitation_create(cohort=cohort, email="a@example.org", role="mentor", by=coordinator)
+    user = UserFactory(email="a@example.org")
+    EnrollmentFactory(cohort=cohort, user=user, role="mentee", status=EnrollmentStatus.DECLINED)
+
+    with pytest.raises(ValidationError, match="already in this cohort as mentee"):
+        invitation_accept(invitation=invitation, user=user, acknowledge_guidelines=True)
+
+    assert list(Enrollment.objects.values_list("role", "status")) == [("mentee", "declined")]
+
+
+def test_revoked_or_withdrawn_people_can_be_invited_again_with_a_new_link(cohort, coordinator):
+    revoked = invitation_create(cohort=cohort, email="a@example.org", role="mentee", by=coordinator)
+    old_link = signed_part(revoked)
+    invitation_revoke(invitation=revoked)
+    joined = invitation_create(cohort=cohort, email="b@example.org", role="mentee", by=coordinator)
+    invitation_accept(invitation=joined, user=UserFactory(email="b@example.org"), acknowledge_guidelines=True)
+    Enrollment.objects.filter(user__email="b@example.org").update(status=EnrollmentStatus.WITHDRAWN)
+
+    again = invitation_create(cohort=cohort, email="a@example.org", role="mentor", capacity=1, by=coordinator)
+    back = invitation_create(cohort=cohort, email="b@example.org", role="mentee", by=coordinator)
+
+    assert (again.pk, again.status, again.role) == (revoked.pk, "pending", "mentor")
+    assert back.status == "pending"
+    assert Invitation.objects.count() == 2
+    with pytest.raises(InvitationError):
+        invitation_resolve(signed=old_link)
+    assert invitation_resolve(signed=signed_part(again)) == again
+
+
+def test_over_long_email_is_refused_as_invalid(cohort, coordinator):
+    with pytest.raises(ValidationError, match="is not a valid email address"):
+        invitation_create(cohort=cohort, email="a" * 250 + "@example.org", role="mentee", by=coordinator)
+
+
+def test_revoke_does_not_undo_an_acceptance(cohort, coordinator):
+    invitation = invitation_create(cohort=cohort, email="a@example.org", role="mentee", by=coordinator)
+    stale = Invitation.objects.get(pk=invitation.pk)
+    invitation_accept(invitation=invitation, user=UserFactory(email="a@example.org"), acknowledge_guidelines=True)
+
+    invitation_revoke(invitation=stale)
+
+    assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.ACCEPTED

@@ -125,3 +125,29 @@ def test_delete_refused_once_completed_and_reorder(cohort):
     training_module_move(module=first, direction="up")
 
     assert list(TrainingModule.objects.filter(cohort=cohort).values_list("title", flat=True)) == ["1", "3", "2"]
+
+
+def test_training_reminder_once_per_twelve_hours(cohort):
+    from cohorts.services.training import training_reminder_claim
+
+    training_reminder_claim(cohort=cohort)
+
+    with pytest.raises(ValidationError, match="less than twelve hours ago"):
+        training_reminder_claim(cohort=cohort)
+
+
+def test_closed_cohort_setup_cannot_change(cohort, coordinator):
+    from cohorts.services.cohorts import cohort_guidelines_update, cohort_update
+
+    m = module(cohort)
+    cohort.phase = CohortPhase.CLOSED
+    cohort.save()
+
+    with pytest.raises(ValidationError, match="closed cohort"):
+        cohort_update(cohort=cohort, name="Renamed")
+    with pytest.raises(ValidationError, match="closed cohort"):
+        cohort_guidelines_update(cohort=cohort, guidelines="New")
+    with pytest.raises(ValidationError, match="closed cohort"):
+        training_module_delete(module=m)
+    cohort.refresh_from_db()
+    assert cohort.name != "Renamed"

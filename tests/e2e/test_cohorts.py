@@ -106,7 +106,8 @@ def test_coordinator_sets_up_cohort_imports_people_and_invitee_joins(live_server
     # The coordinator's dashboard has moved.
     sign_in(page, base, coordinator.email)
     page.goto(f"{base}/cohorts/{cohort.pk}/dashboard/")
-    expect(funnel(page, "invited")).to_have_text("0")
+    expect(funnel(page, "invited")).to_have_text("1")
+    expect(funnel(page, "applied")).to_have_text("1")
     expect(funnel(page, "accepted")).to_have_text("1")
     expect(funnel(page, "trained")).to_have_text("1")
     page.get_by_label("Search by name or email").fill("mary")

@@ -43,7 +43,9 @@ def test_org_predicates_false_for_anonymous_and_unsaved():
     org = OrganizationFactory()
 
     assert is_org_member(AnonymousUser(), org) is False
-    assert is_org_coordinator(MembershipFactory(organization=org).user, Program(name="unsaved")) is False
+    assert (
+        is_org_coordinator(MembershipFactory(organization=org).user, Program(organization=org, name="unsaved")) is False
+    )
 
 
 def test_org_predicates_false_for_inactive_user():

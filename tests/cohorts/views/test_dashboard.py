@@ -55,11 +55,11 @@ def test_funnel_counts(client, coordinator, cohort):
     cohort.invitations.create(email="x@example.org", role="mentee")
     client.force_login(coordinator)
 
-    funnel = {key: count for key, _label, count in client.get(dashboard(cohort)).context["funnel"]}
+    funnel = {key: count for key, _label, count, _help in client.get(dashboard(cohort)).context["funnel"]}
 
     assert funnel == {
         "invited": 1,
-        "applied": 2,
+        "applied": 6,
         "accepted": 4,
         "trained": 3,
         "matched": 0,
@@ -73,10 +73,13 @@ def test_funnel_counts_matched_and_active(client, coordinator, cohort):
     pair = PairFactory(cohort=cohort)
     client.force_login(coordinator)
 
-    funnel = {key: count for key, _label, count in client.get(dashboard(cohort)).context["funnel"]}
+    funnel = {key: count for key, _label, count, _help in client.get(dashboard(cohort)).context["funnel"]}
 
-    assert (funnel["matched"], funnel["active"]) == (2, 2)
-    assert pair.status == "active"
+    assert (funnel["matched"], funnel["active"], funnel["graduated"]) == (2, 2, 0)
+    pair.status = "graduated"
+    pair.save()
+    funnel = {key: count for key, _label, count, _help in client.get(dashboard(cohort)).context["funnel"]}
+    assert (funnel["matched"], funnel["active"], funnel["graduated"]) == (2, 0, 2)
 
 
 def test_search_and_filters(client, coordinator, cohort):

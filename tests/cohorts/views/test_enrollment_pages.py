@@ -109,8 +109,10 @@ def test_invitation_link_for_anonymous_offers_sign_up(client, coordinator, cohor
     response = client.get(invitation_link(invitation=invitation))
 
     assert response.status_code == 200
-    assert response.context["has_account"] is False
     assert "/accounts/signup/?next=" in response.context["signup_url"]
+    # Nothing says whether the address already has an account.
+    assert b"Create your account to accept" in response.content
+    assert b"I already have an account" in response.content
 
 
 def test_invited_person_signs_up_through_the_link_and_lands_in_the_cohort(client, coordinator, cohort):
@@ -213,3 +215,54 @@ def test_application_refused_when_enrollment_is_closed(client, cohort):
 
     assert b"not taking applications" in response.content
     assert Enrollment.objects.count() == 0
+
+
+def test_declined_applicant_sees_their_answer_on_the_application_page(client, cohort):
+    from cohorts.enums import EnrollmentStatus
+
+    declined = EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.DECLINED)
+    client.force_login(declined.user)
+
+    response = client.get(reverse("cohorts:cohort-apply", args=[cohort.application_token]))
+
+    assert response.status_code == 200
+    assert b"was not accepted" in response.content
+
+
+def test_invite_form_refuses_an_over_long_email(client, coordinator, cohort):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("cohorts:invitation-list", args=[cohort.pk]), {"email": "a" * 250 + "@example.org", "role": "mentee"}
+    )
+
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert Invitation.objects.count() == 0
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+def test_decision_redirect_never_leaves_the_site(client, coordinator, cohort, target):
+    from cohorts.enums import EnrollmentStatus
+
+    applied = EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.APPLIED)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("cohorts:enrollment-decide", args=[cohort.pk, applied.pk]), {"decision": "accepted", "next": target}
+    )
+
+    assert response.url == cohort.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["cohorts:cohort-phase", "cohorts:enrollment-decide-bulk", "cohorts:import-create", "cohorts:training-remind"],
+)
+def test_coordinator_of_another_organization_cannot_post(client, cohort, name):
+    from mentorship.enums import OrgRole
+    from tests.factories import MembershipFactory
+
+    client.force_login(MembershipFactory(role=OrgRole.COORDINATOR).user)
+
+    assert client.post(reverse(name, args=[cohort.pk]), {"target": "draft"}).status_code == 404

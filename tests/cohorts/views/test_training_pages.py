@@ -162,3 +162,41 @@ def test_subcommittee_page_add_and_remove(client, coordinator, cohort, viewer):
     assert member.user == viewer
     assert "user" in bad.context["form"].errors
     assert cohort.subcommittee.count() == 0
+
+
+def test_applicant_cannot_read_training_before_acceptance(client, cohort):
+    from cohorts.enums import EnrollmentStatus
+
+    module = make(cohort, "Internal material")
+    client.force_login(EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.APPLIED).user)
+
+    assert client.get(reverse("cohorts:training-list", args=[cohort.pk])).status_code == 403
+    assert client.get(reverse("cohorts:training-detail", args=[cohort.pk, module.pk])).status_code == 403
+
+
+def test_viewer_and_subcommittee_read_training_without_managing(client, cohort, viewer):
+    module = make(cohort, "Welcome")
+    for user in (viewer, SubcommitteeMemberFactory(cohort=cohort).user):
+        client.force_login(user)
+
+        listing = client.get(reverse("cohorts:training-list", args=[cohort.pk]))
+        detail = client.get(reverse("cohorts:training-detail", args=[cohort.pk, module.pk]))
+
+        assert (listing.status_code, detail.status_code) == (200, 200)
+        assert listing.context["can_manage"] is False
+        assert b"New module" not in listing.content
+
+
+def test_second_reminder_click_is_refused_with_a_message(
+    client, coordinator, cohort, django_capture_on_commit_callbacks
+):
+    make(cohort, "Welcome")
+    EnrollmentFactory(cohort=cohort)
+    client.force_login(coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cohorts:training-remind", args=[cohort.pk]))
+        response = client.post(reverse("cohorts:training-remind", args=[cohort.pk]), follow=True)
+
+    assert len(mail.outbox) == 1
+    assert any("less than twelve hours ago" in str(m) for m in response.context["messages"])
