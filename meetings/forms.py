@@ -81,6 +81,8 @@ class LogForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Seen by you alone."),
     )
+    # The meeting's version when the form was drawn (see ``meeting_log``).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,7 @@ next steps, the cohort page's links and the coordinator's dashboard panel of pai
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -55,16 +56,18 @@ def next_steps(enrollment) -> list[NextStep]:
     if not phase_allows(enrollment.cohort, "meet"):
         return []
     user = enrollment.user
+    # A mentor may have several mentees: their meetings come in one query, not one per pair.
     pairs = (
         (enrollment.pairs_as_mentor if enrollment.role == ParticipantRole.MENTOR else enrollment.pairs_as_mentee)
         .filter(status=PairStatus.ACTIVE)
         .select_related("mentor__user", "mentee__user")
+        .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at", "pk")))
     )
     now = timezone.now()
     steps = []
     for pair in pairs:
         other = pair.mentee.user if user.pk == pair.mentor.user_id else pair.mentor.user
-        meetings = list(Meeting.objects.filter(pair=pair).order_by("starts_at", "pk"))
+        meetings = list(pair.meetings.all())
         open_meetings = [m for m in meetings if m.status in OPEN_MEETING_STATUSES]
         if not any(m.status == MeetingStatus.HELD for m in meetings) and not open_meetings:
             title = (

@@ -1,5 +1,6 @@
 import datetime
 import hmac
+import string
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -15,6 +16,10 @@ from .enums import OPEN_MEETING_STATUSES, Health, MeetingStatus
 from .health import HEALTH_ORDER, pair_health, today_utc, utc_date
 from .models import ActionItem, CalendarFeed, Goal, Meeting, PairMessage
 from .models.calendar import KEY_LENGTH
+
+# The characters of ``new_key`` (hexadecimal) and ``new_secret`` (URL-safe base64).
+TOKEN_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_")
+SECRET_MAX_LENGTH = CalendarFeed._meta.get_field("secret").max_length
 
 PAIR_RELATED = ["cohort__program__organization", "mentor__user", "mentee__user", "meeting_settings"]
 
@@ -117,7 +122,9 @@ def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
     """The feed this address opens, or None. The key finds the row; the secret is compared
     in constant time."""
     key, secret = token[:KEY_LENGTH], token[KEY_LENGTH:]
-    if len(key) != KEY_LENGTH or not secret:
+    # Anything but the alphabet of a real address is refused before it reaches the
+    # database, which would fail on some characters (a NUL byte on PostgreSQL).
+    if len(key) != KEY_LENGTH or not secret or len(secret) > SECRET_MAX_LENGTH or not set(token) <= TOKEN_ALPHABET:
         return None
     feed = CalendarFeed.objects.filter(key=key, user__is_active=True).select_related("user").first()
     if feed is None or not hmac.compare_digest(feed.secret.encode(), secret.encode()):

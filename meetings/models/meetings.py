@@ -96,6 +96,12 @@ class Meeting(models.Model):
     def is_logged(self) -> bool:
         return self.status in LOGGED_MEETING_STATUSES
 
+    @property
+    def version(self) -> str:
+        """Changes with every save: a form carries it to tell whether the meeting changed
+        while someone was filling it in."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
 
 class ActionItem(models.Model):
     """Something one of the pair agreed to do, with an owner and a due date."""

@@ -115,6 +115,8 @@ def _require_editable(meeting: Meeting, by: User) -> None:
 
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, by: User, text: str) -> AgendaItem:
+    """Add a topic at the end of the agenda. A topic the agenda lists already (the same
+    text sent twice, or both people adding it) is returned, not added again."""
     _require_editable(meeting, by)
     text = text.strip()
     if not text:
@@ -123,6 +125,9 @@ def agenda_item_add(*, meeting: Meeting, by: User, text: str) -> AgendaItem:
         raise ValidationError({"text": _("Keep an item under %(n)d characters.") % {"n": AGENDA_ITEM_MAX_LENGTH}})
     # Serialises concurrent additions so that two items never get the same position.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    listed = meeting.agenda_items.filter(kind=AgendaItemKind.TOPIC, text=text).first()
+    if listed is not None:
+        return listed
     position = (meeting.agenda_items.aggregate(top=Max("position"))["top"] or 0) + 1
     return AgendaItem.objects.create(
         meeting=meeting, kind=AgendaItemKind.TOPIC, text=text, added_by=by, position=position
@@ -156,7 +161,9 @@ def agenda_item_tick(*, item: AgendaItem, by: User, done: bool, now: datetime.da
     _require_editable(item.meeting, by)
     item.done = done
     item.done_at = (now or timezone.now()) if done else None
-    item.save(update_fields=["done", "done_at"])
+    # The other person may have removed the item since this page was drawn.
+    if not AgendaItem.objects.filter(pk=item.pk).update(done=item.done, done_at=item.done_at):
+        raise ValidationError(_("This item is no longer on the agenda."), code="gone")
     return item
 
 

@@ -2,6 +2,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Pair
@@ -11,7 +12,7 @@ from ..enums import GoalFramework, GoalStatus
 from ..models import Goal
 from ..models.goals import ALL_FRAMEWORK_FIELDS, FRAMEWORK_FIELDS
 from .agenda import agendas_refresh
-from .pairs import require_active
+from .pairs import RESUBMIT_WINDOW, pair_lock, require_active
 
 
 def _require_mentee(pair: Pair, user: User) -> None:
@@ -48,14 +49,23 @@ def goal_create(
 ) -> Goal:
     """The mentee sets a goal with a framework's fields (``answers``), shared with the mentor.
 
+    The same goal (framework and title) sent again within ``RESUBMIT_WINDOW`` is the form
+    sent twice: the goal already saved is returned.
+
     Side effects: the goal goes on the agendas of the pair's meetings not logged yet.
     """
     _require_mentee(pair, by)
+    pair_lock(pair=pair)
     require_active(pair=pair)
     if framework not in GoalFramework.values:
         raise ValidationError({"framework": _("Choose SMART, GROW or a personal SWOT.")})
     goal = Goal(pair=pair, framework=framework, created_by=by)
     _apply(goal, title=title, status=status, progress=progress, target_on=target_on, answers=answers)
+    twice = pair.goals.filter(
+        framework=framework, title=goal.title, created_at__gte=timezone.now() - RESUBMIT_WINDOW
+    ).first()
+    if twice is not None:
+        return twice
     goal.full_clean()
     goal.save()
     agendas_refresh(pair=pair)

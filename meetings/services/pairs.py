@@ -16,12 +16,24 @@ from ..models import PairMessage, PairSettings
 from ..selectors import other_person
 
 MESSAGE_MAX_LENGTH = 2000
+# A second identical message from the same person within this time is the same message
+# sent twice (a double click, a resent form), not a new one.
+RESUBMIT_WINDOW = datetime.timedelta(minutes=2)
 
 
 def require_member(*, pair: Pair, user: User) -> None:
     """Only the two people of the pair act on it (coordinators read)."""
     if user.pk not in (pair.mentor.user_id, pair.mentee.user_id):
         raise PermissionDenied(_("Only the mentor and the mentee of this pair can do this."))
+
+
+def pair_lock(*, pair: Pair) -> None:
+    """Serialise the writes that add to a pair (a form sent twice, both people at once) and
+    read its status afresh, so that a pair ended a moment ago takes nothing new.
+
+    Call inside the service's transaction, before its checks.
+    """
+    pair.status = Pair.objects.select_for_update().values_list("status", flat=True).get(pk=pair.pk)
 
 
 def require_active(*, pair: Pair) -> None:
@@ -72,16 +84,24 @@ def pair_cadence_set(*, pair: Pair, cadence_days: int | None, by: User) -> PairS
 def pair_message_post(*, pair: Pair, by: User, text: str, now: datetime.datetime | None = None) -> PairMessage:
     """Add a message to the pair's thread.
 
+    The same text sent again by the same person within ``RESUBMIT_WINDOW`` returns the
+    message already posted, and emails nobody again.
+
     Side effects: emails the other person of the pair (after commit).
     """
+    now = now or timezone.now()
     require_member(pair=pair, user=by)
+    pair_lock(pair=pair)
     require_active(pair=pair)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a message first.")})
     if len(text) > MESSAGE_MAX_LENGTH:
         raise ValidationError({"text": _("Keep a message under %(n)d characters.") % {"n": MESSAGE_MAX_LENGTH}})
-    message = PairMessage.objects.create(pair=pair, author=by, text=text, created_at=now or timezone.now())
+    latest = PairMessage.objects.filter(pair=pair, author=by).order_by("-created_at", "-pk").first()
+    if latest is not None and latest.text == text and now - latest.created_at < RESUBMIT_WINDOW:
+        return latest
+    message = PairMessage.objects.create(pair=pair, author=by, text=text, created_at=now)
     other = other_person(pair, by)
     if other is not None:
         email_queue(

@@ -16,8 +16,9 @@ from ..models import ActionItem, Meeting
 from ..models.meetings import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from ..selectors import other_person
 from .agenda import agenda_prepare, private_note_set
-from .pairs import require_can_meet, require_member
+from .pairs import pair_lock, require_can_meet, require_member
 
+ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("text").max_length
 # Far enough for a term of a few months, near enough to catch a mistyped year.
 MAX_DAYS_AHEAD = 366
 
@@ -30,7 +31,12 @@ def local_to_utc(*, day: datetime.date, time: datetime.time, time_zone: str) -> 
     """
     zone = ZoneInfo(time_zone)
     local = datetime.datetime.combine(day, time).replace(tzinfo=zone)
-    as_utc = local.astimezone(datetime.UTC)
+    try:
+        as_utc = local.astimezone(datetime.UTC)
+    except OverflowError:
+        # A date at the very end (or start) of the calendar, typed or sent by hand: its
+        # UTC moment falls outside what a datetime can hold.
+        raise ValidationError({"day": _("Choose a date within the next year.")}, code="out_of_range") from None
     if as_utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValidationError(
             {
@@ -59,6 +65,13 @@ def _check_details(
         errors["location"] = _("Say where you meet: a place, a video link, or both.")
     if errors:
         raise ValidationError(errors)
+
+
+def _open_meeting_at(*, pair: Pair, starts_at: datetime.datetime, exclude: Meeting | None = None) -> Meeting | None:
+    meetings = pair.meetings.filter(status__in=OPEN_MEETING_STATUSES, starts_at=starts_at)
+    if exclude is not None:
+        meetings = meetings.exclude(pk=exclude.pk)
+    return meetings.order_by("pk").first()
 
 
 def _meeting_context(meeting: Meeting, recipient: User, **extra) -> dict:
@@ -96,10 +109,17 @@ def meeting_propose(
     """
     now = now or timezone.now()
     require_member(pair=pair, user=by)
+    pair_lock(pair=pair)
     require_can_meet(pair=pair)
     _check_details(
         starts_at=starts_at, duration_minutes=duration_minutes, location=location, video_url=video_url, now=now
     )
+    same_time = _open_meeting_at(pair=pair, starts_at=starts_at)
+    if same_time is not None and same_time.proposed_by_id == by.pk and same_time.status == MeetingStatus.PROPOSED:
+        # The same proposal sent twice (a double click, a resent form): one meeting, one email.
+        return same_time
+    if same_time is not None:
+        raise ValidationError({"time": _("You already have a meeting at this time; open it from your pair's page.")})
     meeting = Meeting(
         pair=pair,
         starts_at=starts_at,
@@ -135,7 +155,7 @@ def meeting_reschedule(
     time; emails the other person (after commit).
     """
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().select_related("pair").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair").get(pk=meeting.pk)
     require_member(pair=meeting.pair, user=by)
     require_can_meet(pair=meeting.pair)
     if not meeting.is_open:
@@ -143,6 +163,8 @@ def meeting_reschedule(
     _check_details(
         starts_at=starts_at, duration_minutes=duration_minutes, location=location, video_url=video_url, now=now
     )
+    if _open_meeting_at(pair=meeting.pair, starts_at=starts_at, exclude=meeting) is not None:
+        raise ValidationError({"time": _("You already have another meeting at this time.")})
     meeting.starts_at = starts_at
     meeting.duration_minutes = duration_minutes
     meeting.location = location.strip()
@@ -160,19 +182,30 @@ def meeting_reschedule(
 
 
 @transaction.atomic
-def meeting_confirm(*, meeting: Meeting, by: User, now: datetime.datetime | None = None) -> Meeting:
+def meeting_confirm(
+    *, meeting: Meeting, by: User, seen_sequence: int | None = None, now: datetime.datetime | None = None
+) -> Meeting:
     """The other person accepts the proposed time.
+
+    ``seen_sequence``: the meeting's ``sequence`` on the page the person confirmed from.
+    When the meeting was moved since, nothing is confirmed: they would accept a time they
+    have not seen.
 
     Side effects: emails the person who proposed it (after commit).
     """
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().select_related("pair").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair").get(pk=meeting.pk)
     require_member(pair=meeting.pair, user=by)
     require_can_meet(pair=meeting.pair)
     if meeting.status != MeetingStatus.PROPOSED:
         raise ValidationError(_("Only a proposed meeting can be confirmed."), code="not_proposed")
     if meeting.proposed_by_id == by.pk:
         raise ValidationError(_("You proposed this time; the other person confirms it."), code="own_proposal")
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        raise ValidationError(
+            _("The meeting was moved since you opened the page. Check the new time, then confirm it."),
+            code="changed",
+        )
     if meeting.starts_at <= now:
         raise ValidationError(
             _("This time has passed. Propose a new time, or log the meeting if it took place."), code="past"
@@ -194,7 +227,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", now: datetim
     (after commit); calendars show the meeting as cancelled.
     """
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().select_related("pair").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair").get(pk=meeting.pk)
     require_member(pair=meeting.pair, user=by)
     require_can_meet(pair=meeting.pair)
     if not meeting.is_open:
@@ -221,21 +254,47 @@ def meeting_log(
     shared_notes: str = "",
     private_note: str = "",
     action_items: list[dict] | tuple = (),
+    seen_version: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Meeting:
     """Record what happened: held (with its length), cancelled or missed; the shared notes,
     the author's private note and the action items agreed. Logging again corrects the log.
 
-    ``action_items``: dicts with ``text``, ``owner`` (one of the pair) and ``due_on``.
+    ``action_items``: dicts with ``text``, ``owner`` (one of the pair) and ``due_on``. An
+    item the meeting already has (same text, owner and due date) is not added twice, so
+    that a log sent twice agrees each item once.
+
+    ``seen_version``: the meeting's ``version`` when the person's form was drawn. When the
+    other person logged or cancelled the meeting since, nothing is saved (code
+    ``changed``): both were told to log it, and the second must not silently replace the
+    first's notes.
 
     Side effects: the new action items are added to the agenda of the pair's next meetings
     not logged yet; the private note is written, or removed when emptied.
     """
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().select_related("pair__mentor", "pair__mentee").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("pair__mentor", "pair__mentee")
+        .get(pk=meeting.pk)
+    )
     pair = meeting.pair
     require_member(pair=pair, user=by)
     require_can_meet(pair=pair)
+    if (
+        seen_version is not None
+        and seen_version != meeting.version
+        and meeting.logged_by_id is not None
+        and meeting.logged_by_id != by.pk
+    ):
+        raise ValidationError(
+            _(
+                "%(name)s recorded this meeting as %(outcome)s while you were writing. Your text is kept "
+                "below: read their log on the meeting's page, then save again to replace it."
+            )
+            % {"name": meeting.logged_by, "outcome": meeting.get_status_display().lower()},
+            code="changed",
+        )
     if outcome not in LogOutcome.values:
         raise ValidationError({"outcome": _("Choose what happened.")})
     if outcome in (LogOutcome.HELD, LogOutcome.MISSED) and meeting.starts_at > now:
@@ -256,6 +315,10 @@ def meeting_log(
         owner = item.get("owner")
         if not item.get("text", "").strip():
             errors[f"action_item_{index}"] = _("Describe the action item.")
+        elif len(item["text"].strip()) > ACTION_ITEM_MAX_LENGTH:
+            errors[f"action_item_{index}"] = _("Keep an action item under %(n)d characters.") % {
+                "n": ACTION_ITEM_MAX_LENGTH
+            }
         elif owner is None or owner.pk not in owners:
             errors[f"action_item_{index}"] = _("An action item belongs to the mentor or the mentee.")
         elif item.get("due_on") and item["due_on"] < meeting.date_utc - datetime.timedelta(days=1):
@@ -276,19 +339,17 @@ def meeting_log(
 
     private_note_set(meeting=meeting, by=by, text=private_note)
 
-    ActionItem.objects.bulk_create(
-        [
-            ActionItem(
-                pair=pair,
-                meeting=meeting,
-                text=item["text"].strip(),
-                owner=item["owner"],
-                due_on=item.get("due_on"),
-                created_by=by,
-            )
-            for item in action_items
-        ]
-    )
+    agreed = set(meeting.action_items.values_list("text", "owner_id", "due_on"))
+    new_items = []
+    for item in action_items:
+        key = (item["text"].strip(), item["owner"].pk, item.get("due_on"))
+        if key in agreed:
+            continue
+        agreed.add(key)
+        new_items.append(
+            ActionItem(pair=pair, meeting=meeting, text=key[0], owner=item["owner"], due_on=key[2], created_by=by)
+        )
+    ActionItem.objects.bulk_create(new_items)
     # Meetings proposed before this one was logged get what it brought up.
     for later in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES).exclude(pk=meeting.pk):
         agenda_prepare(meeting=later)

@@ -161,6 +161,7 @@ class MeetingLogView(MeetingPermissionMixin, TemplateView):
             "held_minutes": meeting.held_minutes or meeting.duration_minutes,
             "shared_notes": meeting.shared_notes,
             "private_note": note.text if note else "",
+            "version": meeting.version,
         }
         form = LogForm(data, initial=initial)
         formset = ActionItemFormSet(data, prefix="actions", form_kwargs={"pair": self.pair})
@@ -191,13 +192,27 @@ class MeetingLogView(MeetingPermissionMixin, TemplateView):
                     shared_notes=form.cleaned_data["shared_notes"],
                     private_note=form.cleaned_data["private_note"],
                     action_items=items,
+                    seen_version=form.cleaned_data["version"] or None,
                 )
             except ValidationError as error:
+                if getattr(error, "code", None) == "changed":
+                    form, formset = self._forms_for_the_new_version(request.POST)
                 apply_errors(form, error)
             else:
                 messages.success(request, _("The meeting was logged."))
                 return redirect(self.meeting)
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def _forms_for_the_new_version(self, data):
+        """The person's text again, now based on the log the other person saved: the next
+        save replaces that log knowingly."""
+        self.meeting.refresh_from_db()
+        data = data.copy()
+        data["version"] = self.meeting.version
+        form, formset = self.get_forms(data)
+        form.is_valid()
+        formset.is_valid()
+        return form, formset
 
 
 def _acting_meeting(request: HttpRequest, pk: int):
@@ -207,11 +222,18 @@ def _acting_meeting(request: HttpRequest, pk: int):
     return meeting
 
 
+def _posted_int(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.POST[name])
+    except (KeyError, ValueError):
+        return None
+
+
 @require_POST
 def meeting_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _acting_meeting(request, pk)
     try:
-        meeting_confirm(meeting=meeting, by=request.user)
+        meeting_confirm(meeting=meeting, by=request.user, seen_sequence=_posted_int(request, "sequence"))
     except ValidationError as error:
         flash_errors(request, error)
     else:

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cohorts.enums import CohortPhase
-from cohorts.models import PairStatus
+from cohorts.models import Pair, PairStatus
 from meetings.enums import AgendaItemKind, GoalFramework, GoalStatus, Health, MeetingStatus
 from meetings.models import ActionItem, AgendaItem, Goal, Meeting, PairMessage, PrivateNote
 from meetings.selectors import calendar_feed_for_token, cohort_pairs_page, health_of
@@ -108,6 +108,20 @@ def test_local_to_utc_reads_a_repeated_time_as_the_first():
     moment = local_to_utc(day=datetime.date(2027, 10, 31), time=datetime.time(1, 30), time_zone="Europe/London")
 
     assert moment == datetime.datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "time_zone"),
+    [
+        (datetime.date(9999, 12, 31), datetime.time(23, 0), "America/New_York"),
+        (datetime.date(1, 1, 1), datetime.time(1, 0), "Asia/Tokyo"),
+    ],
+)
+def test_local_to_utc_refuses_a_date_at_the_end_of_the_calendar(day, time, time_zone):
+    with pytest.raises(ValidationError) as error:
+        local_to_utc(day=day, time=time, time_zone=time_zone)
+
+    assert error.value.message_dict == {"day": ["Choose a date within the next year."]}
 
 
 # --- Proposing and confirming ---------------------------------------------------------------------
@@ -258,6 +272,85 @@ def test_meeting_confirm_refuses_a_time_that_has_passed(pair, mentee, mentor):
     assert meeting.status == MeetingStatus.PROPOSED
 
 
+def test_meeting_propose_sent_twice_makes_one_meeting_and_one_email(
+    pair, mentee, mentor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _propose(pair, mentee)
+        second = _propose(pair, mentee)
+
+    assert second == first
+    assert list(Meeting.objects.values_list("pk", flat=True)) == [first.pk]
+    assert [m.to for m in mail.outbox] == [[mentor.email]]
+
+
+def test_meeting_propose_at_the_time_of_another_open_meeting_is_refused(pair, mentee, mentor):
+    _propose(pair, mentee)
+
+    with pytest.raises(ValidationError) as error:
+        _propose(pair, mentor)
+
+    assert error.value.message_dict == {
+        "time": ["You already have a meeting at this time; open it from your pair's page."]
+    }
+    assert Meeting.objects.count() == 1
+
+
+def test_meeting_propose_reads_the_pairs_status_afresh(pair, mentee):
+    # Ended by the coordinator after the page loaded the pair.
+    Pair.objects.filter(pk=pair.pk).update(status=PairStatus.ENDED)
+
+    with pytest.raises(ValidationError) as error:
+        _propose(pair, mentee)
+
+    assert error.value.messages == ["This pair has ended; its meetings are kept for reading."]
+    assert Meeting.objects.count() == 0
+
+
+def test_meeting_confirm_refuses_a_time_moved_since_the_page_was_drawn(pair, mentee, mentor):
+    meeting = _propose(pair, mentee)
+    seen = meeting.sequence
+    meeting_reschedule(
+        meeting=meeting,
+        by=mentee,
+        starts_at=NOW + datetime.timedelta(days=6),
+        duration_minutes=60,
+        location="Elsewhere",
+        video_url="",
+        now=NOW,
+    )
+
+    with pytest.raises(ValidationError) as error:
+        meeting_confirm(meeting=meeting, by=mentor, seen_sequence=seen, now=NOW)
+    meeting.refresh_from_db()
+    confirmed = meeting_confirm(meeting=meeting, by=mentor, seen_sequence=meeting.sequence, now=NOW)
+
+    assert error.value.messages == [
+        "The meeting was moved since you opened the page. Check the new time, then confirm it."
+    ]
+    assert (confirmed.status, confirmed.starts_at) == (MeetingStatus.CONFIRMED, NOW + datetime.timedelta(days=6))
+
+
+def test_meeting_reschedule_onto_another_meetings_time_is_refused(pair, mentee):
+    _propose(pair, mentee, days=3)
+    later = _propose(pair, mentee, days=5)
+
+    with pytest.raises(ValidationError) as error:
+        meeting_reschedule(
+            meeting=later,
+            by=mentee,
+            starts_at=NOW + datetime.timedelta(days=3),
+            duration_minutes=60,
+            location="Café",
+            video_url="",
+            now=NOW,
+        )
+
+    later.refresh_from_db()
+    assert error.value.message_dict == {"time": ["You already have another meeting at this time."]}
+    assert later.starts_at == NOW + datetime.timedelta(days=5)
+
+
 def test_meeting_reschedule_goes_back_to_proposed_for_the_other_to_confirm(pair, mentee, mentor):
     meeting = _propose(pair, mentee)
     meeting_confirm(meeting=meeting, by=mentor, now=NOW)
@@ -378,6 +471,83 @@ def test_meeting_log_again_corrects_it_and_an_empty_private_note_removes_it(pair
     assert (meeting.status, meeting.held_minutes, PrivateNote.objects.count()) == (MeetingStatus.HELD, 40, 0)
 
 
+def test_meeting_log_sent_twice_agrees_each_action_item_once(pair, mentee, mentor):
+    meeting = MeetingFactory(pair=pair, starts_at=NOW - datetime.timedelta(hours=2))
+    items = [
+        {"text": "Draft the abstract", "owner": mentee, "due_on": None},
+        {"text": "Draft the abstract", "owner": mentee, "due_on": None},
+        {"text": "Draft the abstract", "owner": mentor, "due_on": None},
+    ]
+
+    for _ in range(2):
+        meeting_log(
+            meeting=meeting, by=mentee, outcome=MeetingStatus.HELD, held_minutes=45, action_items=items, now=NOW
+        )
+
+    assert sorted(ActionItem.objects.values_list("text", "owner")) == sorted(
+        [("Draft the abstract", mentee.pk), ("Draft the abstract", mentor.pk)]
+    )
+
+
+def test_meeting_log_does_not_silently_replace_the_other_persons_log(pair, mentee, mentor):
+    meeting = MeetingFactory(pair=pair, starts_at=NOW - datetime.timedelta(hours=2))
+    seen_by_mentee = meeting.version
+    meeting_log(meeting=meeting, by=mentor, outcome=MeetingStatus.HELD, held_minutes=60, shared_notes="Mine", now=NOW)
+
+    with pytest.raises(ValidationError) as error:
+        meeting_log(
+            meeting=meeting,
+            by=mentee,
+            outcome=MeetingStatus.MISSED,
+            shared_notes="Hers",
+            seen_version=seen_by_mentee,
+            now=NOW,
+        )
+    meeting.refresh_from_db()
+    kept = (meeting.status, meeting.shared_notes, meeting.logged_by)
+    meeting_log(
+        meeting=meeting,
+        by=mentee,
+        outcome=MeetingStatus.HELD,
+        held_minutes=60,
+        shared_notes="Mine, and hers",
+        seen_version=meeting.version,
+        now=NOW,
+    )
+
+    assert error.value.code == "changed"
+    assert kept == (MeetingStatus.HELD, "Mine", mentor)
+    meeting.refresh_from_db()
+    assert (meeting.shared_notes, meeting.logged_by) == ("Mine, and hers", mentee)
+
+
+def test_meeting_log_lets_its_author_correct_it_from_an_older_form(pair, mentor):
+    meeting = MeetingFactory(pair=pair, starts_at=NOW - datetime.timedelta(hours=2))
+    seen = meeting.version
+    meeting_log(meeting=meeting, by=mentor, outcome=MeetingStatus.MISSED, now=NOW)
+
+    meeting_log(meeting=meeting, by=mentor, outcome=MeetingStatus.HELD, held_minutes=30, seen_version=seen, now=NOW)
+
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_minutes) == (MeetingStatus.HELD, 30)
+
+
+def test_meeting_log_refuses_an_action_item_too_long_for_its_column(pair, mentee):
+    meeting = MeetingFactory(pair=pair, starts_at=NOW - datetime.timedelta(hours=2))
+
+    with pytest.raises(ValidationError) as error:
+        meeting_log(
+            meeting=meeting,
+            by=mentee,
+            outcome=MeetingStatus.MISSED,
+            action_items=[{"text": "x" * 301, "owner": mentee, "due_on": None}],
+            now=NOW,
+        )
+
+    assert error.value.message_dict == {"action_item_0": ["Keep an action item under 300 characters."]}
+    assert ActionItem.objects.count() == 0
+
+
 def test_action_items_of_the_last_meeting_go_on_the_next_agenda(pair, mentee, mentor):
     first = MeetingFactory(pair=pair, starts_at=NOW - datetime.timedelta(days=1))
     meeting_log(
@@ -465,6 +635,29 @@ def test_agenda_item_add_move_tick_and_remove(pair, mentee, mentor):
     ]
     agenda_item_remove(item=first, by=mentor)
     assert list(meeting.agenda_items.values_list("text", flat=True)) == ["Interview practice"]
+
+
+def test_agenda_item_add_twice_lists_the_topic_once(pair, mentee, mentor):
+    meeting = MeetingFactory(pair=pair)
+
+    first = agenda_item_add(meeting=meeting, by=mentee, text="Salary talk")
+    second = agenda_item_add(meeting=meeting, by=mentor, text="  Salary talk ")
+
+    assert second == first
+    assert list(meeting.agenda_items.values_list("text", flat=True)) == ["Salary talk"]
+
+
+def test_agenda_item_tick_of_an_item_removed_meanwhile_says_so(pair, mentee, mentor):
+    meeting = MeetingFactory(pair=pair)
+    item = agenda_item_add(meeting=meeting, by=mentee, text="Salary talk")
+    stale = AgendaItem.objects.get(pk=item.pk)
+    agenda_item_remove(item=item, by=mentee)
+
+    with pytest.raises(ValidationError) as error:
+        agenda_item_tick(item=stale, by=mentor, done=True)
+
+    assert error.value.messages == ["This item is no longer on the agenda."]
+    assert AgendaItem.objects.count() == 0
 
 
 def test_agenda_item_move_beyond_the_ends_changes_nothing(pair, mentee):
@@ -576,6 +769,15 @@ def test_goal_create_refuses_fields_of_another_framework(pair, mentee):
         goal_create(pair=pair, by=mentee, framework=GoalFramework.SWOT, title="Focus", **SMART)
 
 
+def test_goal_create_sent_twice_sets_one_goal(pair, mentee):
+    first = goal_create(pair=pair, by=mentee, framework=GoalFramework.SMART, title="Speak", **SMART)
+
+    second = goal_create(pair=pair, by=mentee, framework=GoalFramework.SMART, title=" Speak ", **SMART)
+
+    assert second == first
+    assert Goal.objects.count() == 1
+
+
 def test_goal_update_achieved_means_full_progress(pair, mentee):
     goal = GoalFactory(pair=pair)
 
@@ -614,6 +816,17 @@ def test_pair_message_post_tells_the_other(pair, mentee, mentor, django_capture_
     assert mail.outbox[0].subject == f"New message from {mentor}"
 
 
+def test_pair_message_post_sent_twice_posts_and_emails_once(pair, mentee, mentor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = pair_message_post(pair=pair, by=mentor, text="See you Friday", now=NOW)
+        second = pair_message_post(pair=pair, by=mentor, text="See you Friday", now=NOW + datetime.timedelta(seconds=1))
+        later = pair_message_post(pair=pair, by=mentor, text="See you Friday", now=NOW + datetime.timedelta(days=7))
+
+    assert second == first
+    assert list(PairMessage.objects.order_by("created_at").values_list("pk", flat=True)) == [first.pk, later.pk]
+    assert [m.to for m in mail.outbox] == [[mentee.email], [mentee.email]]
+
+
 def test_pair_message_post_refuses_an_empty_message(pair, mentor):
     with pytest.raises(ValidationError):
         pair_message_post(pair=pair, by=mentor, text="   ")
@@ -638,6 +851,17 @@ def test_calendar_feed_for_token_refuses_anything_but_the_exact_address(mentee, 
     token = calendar_feed_reset(user=mentee).token
 
     assert calendar_feed_for_token(token=tamper(token)) is None
+
+
+@pytest.mark.parametrize(
+    "token", ["\x00" * 12 + "abc", "abcdef012345" + "\x00", "abcdef012345sécret", "abcdef012345" + "a" * 65]
+)
+def test_calendar_feed_for_token_refuses_characters_no_address_has(mentee, token, django_assert_num_queries):
+    calendar_feed_reset(user=mentee)
+
+    # Refused before the database, which fails on some of them (a NUL byte on PostgreSQL).
+    with django_assert_num_queries(0):
+        assert calendar_feed_for_token(token=token) is None
 
 
 # --- The cohort's pairs and their health ---------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_feed_opens_without_signing_in_and_lists_the_persons_meetings(client, pa
     assert unescape(parsed[0]["SUMMARY"]) == f"Mentoring meeting with {pair.mentor.user}"
 
 
-@pytest.mark.parametrize("token", ["unknown", "0" * 44, ""])
+@pytest.mark.parametrize("token", ["unknown", "0" * 44, "", "%00" * 12 + "abc", "abcdef012345%00"])
 def test_an_unknown_address_is_a_404(client, token):
     CalendarFeedFactory()
 

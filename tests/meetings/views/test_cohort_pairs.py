@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cohorts import hooks as cohort_hooks
 from cohorts.enums import CohortPhase
+from cohorts.models import Enrollment
 from meetings import hooks
 from meetings.enums import Health, MeetingStatus
 from mentorship.enums import OrgRole
@@ -210,6 +211,20 @@ def test_next_steps_follow_the_pairs_meetings(pair):
     assert to_log[0][1] == reverse("meetings:meeting-log", kwargs={"pk": meeting.pk})
     assert to_log[0][0].startswith("Log the meeting of ")
     assert to_log[1] == (f"Propose your next meeting with {mentor.user}", create_url)
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_next_steps_cost_the_same_number_of_queries_however_many_mentees(pair, django_assert_num_queries, item_count):
+    for number in range(item_count):
+        other = pair if number == 0 else PairFactory(cohort=pair.cohort, mentor=pair.mentor)
+        MeetingFactory(pair=other, status=MeetingStatus.PROPOSED, proposed_by=other.mentee.user)
+    mentor = Enrollment.objects.select_related("cohort", "user").get(pk=pair.mentor.pk)
+
+    # The cohort's phase is at hand; the pairs, then all their meetings.
+    with django_assert_num_queries(2):
+        steps = hooks.next_steps(mentor)
+
+    assert len([s for s in steps if s.title.startswith("Confirm the meeting")]) == item_count
 
 
 def test_no_meeting_steps_before_launch(pair):

@@ -1,12 +1,13 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings.enums import AgendaItemKind, MeetingStatus
 from meetings.models import ActionItem, Meeting, PrivateNote
-from tests.factories import MeetingFactory, PairFactory, UserFactory
+from tests.factories import ActionItemFactory, AgendaItemFactory, MeetingFactory, PairFactory, UserFactory
 from tests.meetings.ics_parser import events, unescape
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,33 @@ def test_bad_meeting_details_are_shown_next_to_their_field_and_change_nothing(cl
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.parametrize(("day", "time_zone"), [("9999-12-31", "America/New_York"), ("0001-01-01", "Asia/Tokyo")])
+def test_a_date_at_the_end_of_the_calendar_is_refused_next_to_its_field(client, pair, day, time_zone):
+    pair.mentee.user.time_zone = time_zone
+    pair.mentee.user.save()
+    client.force_login(pair.mentee.user)
+
+    response = client.post(
+        reverse("meetings:meeting-create", kwargs={"pk": pair.pk}),
+        {**_form(_next_week(), "03:00", location="Café"), "day": day},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"day": ["Choose a date within the next year."]}
+    assert Meeting.objects.count() == 0
+
+
+def test_a_proposal_sent_twice_makes_one_meeting(client, pair):
+    client.force_login(pair.mentee.user)
+    url = reverse("meetings:meeting-create", kwargs={"pk": pair.pk})
+    form = _form(_next_week(), location="Café")
+
+    first, second = client.post(url, form), client.post(url, form)
+
+    meeting = Meeting.objects.get()
+    assert (first.url, second.url) == (meeting.get_absolute_url(), meeting.get_absolute_url())
+
+
 def test_a_time_skipped_by_the_clock_change_is_refused(client, pair):
     pair.mentee.user.time_zone = "Europe/London"
     pair.mentee.user.save()
@@ -116,6 +144,30 @@ def test_the_other_person_confirms_and_the_proposer_cannot(client, pair):
         302,
         MeetingStatus.CONFIRMED,
     )
+
+
+def test_confirming_from_a_page_drawn_before_the_meeting_moved_confirms_nothing(client, pair):
+    meeting = MeetingFactory(pair=pair, status=MeetingStatus.PROPOSED, proposed_by=pair.mentee.user)
+    client.force_login(pair.mentor.user)
+    page = client.get(meeting.get_absolute_url())
+    # The mentee moves the meeting while the mentor has the page open.
+    mentee_client = Client()
+    mentee_client.force_login(pair.mentee.user)
+    mentee_client.post(
+        reverse("meetings:meeting-update", kwargs={"pk": meeting.pk}),
+        _form(_next_week() + datetime.timedelta(days=2), location="Park"),
+    )
+
+    response = client.post(
+        reverse("meetings:meeting-confirm", kwargs={"pk": meeting.pk}), {"sequence": str(meeting.sequence)}, follow=True
+    )
+
+    meeting.refresh_from_db()
+    assert f'name="sequence" value="{page.context["meeting"].sequence}"' in page.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        "The meeting was moved since you opened the page. Check the new time, then confirm it."
+    ]
+    assert (meeting.status, meeting.location) == (MeetingStatus.PROPOSED, "Park")
 
 
 def test_confirm_needs_a_post(client, pair):
@@ -196,6 +248,47 @@ def test_log_a_meeting_with_an_action_item_and_a_private_note(client, pair):
     assert list(PrivateNote.objects.values_list("author", "text")) == [
         (pair.mentee.user.pk, "Nervous about the interview")
     ]
+
+
+def test_a_log_sent_twice_agrees_its_action_item_once(client, pair):
+    meeting = MeetingFactory(pair=pair, starts_at=timezone.now() - datetime.timedelta(hours=3))
+    client.force_login(pair.mentee.user)
+    data = _log_data(**{"actions-0-text": "Practise", "actions-0-owner": str(pair.mentee.user.pk)})
+    data["version"] = (
+        client.get(reverse("meetings:meeting-log", kwargs={"pk": meeting.pk})).context["form"]["version"].value()
+    )
+
+    responses = [client.post(reverse("meetings:meeting-log", kwargs={"pk": meeting.pk}), data) for _ in range(2)]
+
+    assert [r.status_code for r in responses] == [302, 302]
+    assert list(ActionItem.objects.values_list("text", flat=True)) == ["Practise"]
+
+
+def test_logging_over_the_other_persons_fresh_log_asks_first(client, pair):
+    meeting = MeetingFactory(pair=pair, starts_at=timezone.now() - datetime.timedelta(hours=3))
+    url = reverse("meetings:meeting-log", kwargs={"pk": meeting.pk})
+    client.force_login(pair.mentee.user)
+    version = client.get(url).context["form"]["version"].value()
+    client.force_login(pair.mentor.user)
+    client.post(url, _log_data(shared_notes="The mentor's notes", version=version))
+    client.force_login(pair.mentee.user)
+
+    refused = client.post(url, _log_data(outcome="missed", shared_notes="The mentee's notes", version=version))
+    meeting.refresh_from_db()
+    kept = meeting.shared_notes
+    form = refused.context["form"]
+    again = client.post(url, _log_data(shared_notes="Both", version=form["version"].value()))
+
+    assert refused.status_code == 200
+    assert form.non_field_errors() == [
+        f"{pair.mentor.user} recorded this meeting as held while you were writing. Your text is kept below: "
+        "read their log on the meeting's page, then save again to replace it."
+    ]
+    assert form["shared_notes"].value() == "The mentee's notes"
+    assert kept == "The mentor's notes"
+    assert again.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.shared_notes, meeting.logged_by) == ("Both", pair.mentee.user)
 
 
 def test_log_refuses_an_action_item_owned_by_a_stranger(client, pair):
@@ -296,6 +389,24 @@ def test_first_meeting_page_lists_the_guiding_questions(client, pair, monkeypatc
     page = client.get(meeting.get_absolute_url())
     assert [item.kind for item in page.context["agenda_items"]] == [AgendaItemKind.QUESTION] * 6
     assert "What do you each want to get out of this program?" in page.content.decode()
+
+
+@pytest.mark.parametrize("item_count", [1, 5])
+def test_meeting_page_costs_the_same_number_of_queries_however_long_its_agenda(
+    client, pair, django_assert_num_queries, item_count
+):
+    meeting = MeetingFactory(pair=pair)
+    for number in range(item_count):
+        AgendaItemFactory(meeting=meeting, added_by=pair.mentor.user if number % 2 else None)
+        ActionItemFactory(pair=pair, meeting=meeting)
+    client.force_login(pair.mentee.user)
+
+    # Session, user, the meeting (with its pair and people), the private note, the agenda
+    # items, the action items, the roles (breadcrumbs) and the navigation.
+    with django_assert_num_queries(8):
+        response = client.get(meeting.get_absolute_url())
+
+    assert len(response.context["agenda_items"]) == item_count
 
 
 def test_meeting_of_another_pair_is_a_404_even_for_a_pair_member(client, pair):
