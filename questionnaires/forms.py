@@ -256,7 +256,16 @@ class ResponseForm(forms.Form):
     """The questions of a questionnaire as one form. ``submit`` decides whether required
     questions must be answered (a draft may leave them empty)."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Hidden: a bad value comes from an old or altered page, not from the person's answers.
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("This page is out of date; reload it and answer again."),
+            "invalid": _("This page is out of date; reload it and answer again."),
+            "min_value": _("This page is out of date; reload it and answer again."),
+        },
+    )
 
     def __init__(self, *args, questions: list[Question], answers: dict | None = None, revision: int = 0, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,13 +27,19 @@ def shift(day: datetime.date, *, offset: int, unit: str, direction: str) -> date
 
 
 def rule_send_date(rule, cohort) -> datetime.date | None:
-    """The day a date rule sends, or None for phase rules and cohorts without that date."""
+    """The day a date rule sends, or None for phase rules, cohorts without that date and
+    offsets that land outside the calendar."""
     if rule.trigger != SendTrigger.DATE or not rule.anchor:
         return None
     anchor = getattr(cohort, rule.anchor, None)
     if anchor is None:
         return None
-    return shift(anchor, offset=rule.offset, unit=rule.unit, direction=rule.direction)
+    try:
+        return shift(anchor, offset=rule.offset, unit=rule.unit, direction=rule.direction)
+    except (OverflowError, ValueError):
+        # Outside the calendar (before year 1 or after 9999): a rule saved before offsets
+        # were bounded. It never sends, rather than breaking the page and the beat run.
+        return None
 
 
 def rule_is_due(rule, cohort, today: datetime.date) -> bool:

@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,11 @@ from cohorts.models import Enrollment
 from ..enums import DateAnchor, Direction, OffsetUnit, SendTrigger
 from .questionnaire import Questionnaire
 
+# Ten years either way covers every survey a program sends (the last check-in is 18 months
+# after the end); a larger offset is a typo, and a date past year 9999 cannot be computed.
+MAX_OFFSET_DAYS = 3660
+MAX_OFFSET_MONTHS = 120
+
 
 class SendRule(models.Model):
     """When a questionnaire goes out: when the cohort enters ``phase``, or ``offset``
@@ -16,7 +23,7 @@ class SendRule(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="send_rules")
     trigger = models.CharField(_("send"), max_length=10, choices=SendTrigger.choices, default=SendTrigger.DATE)
     phase = models.CharField(_("phase"), max_length=20, choices=CohortPhase.choices, blank=True)
-    offset = models.PositiveSmallIntegerField(_("how many"), default=0)
+    offset = models.PositiveSmallIntegerField(_("how many"), default=0, validators=[MaxValueValidator(MAX_OFFSET_DAYS)])
     unit = models.CharField(_("unit"), max_length=10, choices=OffsetUnit.choices, default=OffsetUnit.DAYS)
     direction = models.CharField(
         _("before or after"), max_length=10, choices=Direction.choices, default=Direction.AFTER
@@ -32,6 +39,12 @@ class SendRule(models.Model):
         from ..scheduling import rule_describe  # noqa: PLC0415 -- scheduling imports the models
 
         return rule_describe(self)
+
+    def clean(self) -> None:
+        if self.unit == OffsetUnit.MONTHS and self.offset is not None and self.offset > MAX_OFFSET_MONTHS:
+            raise ValidationError(
+                {"offset": _("Count at most %(n)d months.") % {"n": MAX_OFFSET_MONTHS}}, code="max_value"
+            )
 
     @property
     def organization_id(self) -> int:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,8 @@ class Questionnaire(models.Model):
         null=True,
         blank=True,
         default=7,
+        # A year at most: beyond it nobody is waiting, and a huge number cannot be turned into a date.
+        validators=[MaxValueValidator(365)],
         help_text=_("Remind those who have not answered this many days after it was sent. Empty: no reminder."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -61,11 +61,24 @@ def slug_key(text: str, taken: set[str], *, fallback: str = "question", limit: i
     return key
 
 
+def lock_cohort(cohort: Cohort) -> None:
+    """Take the cohort's row lock: two requests that add questionnaires to the same cohort
+    (a double click on "Set up from the templates") take turns, so that the second sees
+    what the first made instead of failing on the unique constraint or making it twice."""
+    list(Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk", flat=True))
+
+
+def _lock(questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire, re-read under its row lock: changes to its questions and sections
+    take turns, so that keys, positions and versions computed from what is there hold."""
+    return Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+
+
 def _touch(questionnaire: Questionnaire) -> None:
     """A change to the questions: a new version once people have answered."""
     if questionnaire.responses.exists():
-        Questionnaire.objects.filter(pk=questionnaire.pk).update(version=questionnaire.version + 1)
-        questionnaire.version += 1
+        Questionnaire.objects.filter(pk=questionnaire.pk).update(version=F("version") + 1)
+        questionnaire.refresh_from_db(fields=["version"])
 
 
 def _check_application_audience(questionnaire: Questionnaire) -> None:
@@ -103,6 +116,7 @@ def questionnaire_create(
     reminder_days: int | None = 7,
     template_key: str = "",
 ) -> Questionnaire:
+    lock_cohort(cohort)
     questionnaire = Questionnaire(
         cohort=cohort,
         created_by=by,
@@ -123,7 +137,8 @@ def questionnaire_create(
 @transaction.atomic
 def questionnaire_update(*, questionnaire: Questionnaire, **fields) -> Questionnaire:
     """Change the settings. Kind and audience are fixed once people have answered."""
-    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    lock_cohort(questionnaire.cohort)
+    questionnaire = _lock(questionnaire)
     answered = questionnaire.responses.exists()
     for name, value in fields.items():
         if name not in QUESTIONNAIRE_FIELDS:
@@ -158,10 +173,16 @@ def questionnaire_delete(*, questionnaire: Questionnaire) -> None:
 def questionnaire_duplicate(*, questionnaire: Questionnaire, by: User, title: str = "") -> Questionnaire:
     """Copy the questions (live ones), sections and choices; not the send rules or answers."""
     source = questionnaire
+    if not title:
+        suffix = " " + _("(copy)")
+        limit = Questionnaire._meta.get_field("title").max_length - len(suffix)
+        # A title at its maximum length still gets a copy, with the title shortened.
+        title = source.title if len(source.title) <= limit else source.title[: limit - 1].rstrip() + "…"
+        title += suffix
     copy = questionnaire_create(
         cohort=source.cohort,
         by=by,
-        title=title or _("%(title)s (copy)") % {"title": source.title},
+        title=title,
         kind=source.kind,
         audience=source.audience,
         intro=source.intro,
@@ -196,6 +217,7 @@ def _next_position(queryset) -> int:
 
 @transaction.atomic
 def section_create(*, questionnaire: Questionnaire, title: str, description: str = "") -> Section:
+    questionnaire = _lock(questionnaire)
     section = Section(
         questionnaire=questionnaire,
         title=title,
@@ -314,6 +336,8 @@ def question_create(
     unknown = set(fields) - set(QUESTION_FIELDS)
     if unknown:
         raise ValueError(f"unknown question fields: {sorted(unknown)}")
+    # Locked, so that a form posted twice gets two distinct keys instead of a 500 on the second.
+    questionnaire = _lock(questionnaire)
     taken = set(questionnaire.questions.values_list("key", flat=True))
     question = Question(
         questionnaire=questionnaire,
@@ -333,7 +357,9 @@ def question_create(
 def question_update(*, question: Question, choices: Sequence[ChoiceSpec] | None = None, **fields) -> Question:
     """Change a question. Refused, with a message, when people have answered and the change
     would alter what their answers mean (type, removing a chosen choice, un-marking sensitive)."""
-    question = Question.objects.select_for_update().select_related("questionnaire").get(pk=question.pk)
+    questionnaire = _lock(question.questionnaire)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    question.questionnaire = questionnaire
     answered = answer_count(question)
     for name, value in fields.items():
         if name not in QUESTION_FIELDS:
@@ -356,12 +382,13 @@ def question_update(*, question: Question, choices: Sequence[ChoiceSpec] | None 
         _apply_choices(question, choices, _answered_values(question) if answered else set())
     elif question.type not in CHOICE_TYPES:
         question.choices.all().delete()
-    _touch(question.questionnaire)
+    _touch(questionnaire)
     return question
 
 
 @transaction.atomic
 def question_delete(*, question: Question) -> None:
+    questionnaire = _lock(question.questionnaire)
     count = answer_count(question)
     if count:
         raise ValidationError(
@@ -372,7 +399,6 @@ def question_delete(*, question: Question) -> None:
             )
             % {"n": count}
         )
-    questionnaire = question.questionnaire
     question.delete()
     _touch(questionnaire)
 
@@ -380,7 +406,9 @@ def question_delete(*, question: Question) -> None:
 @transaction.atomic
 def question_retire(*, question: Question, retired: bool = True) -> Question:
     """Take a question off the form (its answers stay readable), or bring it back."""
-    question = Question.objects.select_for_update().select_related("questionnaire").get(pk=question.pk)
+    questionnaire = _lock(question.questionnaire)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    question.questionnaire = questionnaire
     if retired and question.retired_at is None:
         question.retired_at = timezone.now()
     elif not retired and question.retired_at is not None:
@@ -405,6 +433,9 @@ def question_move(*, question: Question, direction: str) -> Question:
     """Move a question up or down among the questions of its section."""
     if direction not in ("up", "down"):
         raise ValidationError(_("Move a question up or down."))
+    _lock(question.questionnaire)
+    # Re-read under the lock: another request may have moved it to another section meanwhile.
+    question = Question.objects.get(pk=question.pk)
     siblings = list(
         Question.objects.select_for_update()
         .filter(questionnaire_id=question.questionnaire_id, section_id=question.section_id)
@@ -427,6 +458,7 @@ def question_move(*, question: Question, direction: str) -> Question:
 def section_move(*, section: Section, direction: str) -> Section:
     if direction not in ("up", "down"):
         raise ValidationError(_("Move a section up or down."))
+    _lock(section.questionnaire)
     siblings = list(Section.objects.select_for_update().filter(questionnaire_id=section.questionnaire_id))
     index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
     for position, item in enumerate(_swap(siblings, index, direction), start=1):

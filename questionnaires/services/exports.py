@@ -116,8 +116,10 @@ def _write(job: ExportJob) -> None:
         if done % CHUNK == 0:
             ExportJob.objects.filter(pk=job.pk).update(processed_rows=done, updated_at=timezone.now())
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    # A random part: the file name must not be guessable.
-    name = f"{slugify(questionnaire.title) or 'answers'}-{stamp}-{secrets.token_hex(8)}.csv"
+    # A random part: the file name must not be guessable. The title part is short, because
+    # storage cuts names longer than the column from the end, which would cut the random part.
+    title = slugify(questionnaire.title)[:40].strip("-") or "answers"
+    name = f"{title}-{stamp}-{secrets.token_hex(8)}.csv"
     job.file.save(name, ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False)
     job.processed_rows = done
     job.status, job.finished_at = ExportStatus.SUCCEEDED, timezone.now()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, CohortPhase, EnrollmentStatus
 from cohorts.models import Enrollment, PairStatus
+from cohorts.phases import phase_allows
 from mentorship.notifications import email_queue
 
 from ..enums import Kind, ResponseStatus
@@ -27,7 +28,9 @@ def _in_pair(status: str) -> Q:
 def recipients(*, questionnaire: Questionnaire, today: datetime.date | None = None) -> QuerySet[Enrollment]:
     """Who a questionnaire goes to, by its kind (and always only its audience's roles):
 
-    - application: everyone taking part or applying (applied, accepted, waitlisted);
+    - application: everyone taking part or applying (applied, accepted, waitlisted), and
+      nobody outside the phases in which applications are filled (the link would only
+      say that it cannot be filled);
     - pre-program: accepted participants;
     - check-in, match feedback, first meeting: people in an active pair;
     - post-program: the mentees and mentors of graduated pairs. A cohort that graduated no
@@ -39,6 +42,8 @@ def recipients(*, questionnaire: Questionnaire, today: datetime.date | None = No
     base = Enrollment.objects.filter(cohort_id=cohort.pk, role__in=questionnaire.roles)
     kind = questionnaire.kind
     if kind == Kind.APPLICATION:
+        if not phase_allows(cohort, "fill_application"):
+            return base.none()
         return base.filter(status__in=ACTIVE_ENROLLMENT_STATUSES)
     if kind == Kind.PRE_PROGRAM:
         return base.filter(status=EnrollmentStatus.ACCEPTED)
@@ -89,7 +94,8 @@ def questionnaire_deliver(
             deliveries = Delivery.objects.bulk_create(
                 [Delivery(questionnaire=questionnaire, enrollment=e, rule=rule, sent_at=now) for e in targets]
             )
-            if rule is not None:
+            # Beat re-checks due rules every few minutes; only a run that sent something is "last sent".
+            if rule is not None and deliveries:
                 SendRule.objects.filter(pk=rule.pk).update(last_sent_at=now)
             url = fill_url(questionnaire)
             for enrollment in targets:
@@ -126,7 +132,8 @@ def rules_send_due(*, today: datetime.date | None = None) -> int:
 
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
     """Remind, once, each person who was sent a questionnaire ``reminder_days`` ago and has
-    not submitted it while it is still open. Each reminder is claimed with a conditional
+    not submitted it while it is still open (for an application questionnaire: while the
+    cohort's phase still lets it be filled). Each reminder is claimed with a conditional
     update before its email is queued, so that two runs never remind anyone twice.
 
     Side effects: one email per reminder (after commit).
@@ -141,7 +148,13 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     )
     reminded = 0
     for questionnaire in questionnaires.select_related("cohort"):
-        cutoff = now - datetime.timedelta(days=questionnaire.reminder_days)
+        if questionnaire.kind == Kind.APPLICATION and not phase_allows(questionnaire.cohort, "fill_application"):
+            continue
+        try:
+            cutoff = now - datetime.timedelta(days=questionnaire.reminder_days)
+        except OverflowError:
+            # A reminder delay saved before it was bounded: it never comes.
+            continue
         pending = (
             Delivery.objects.filter(
                 questionnaire=questionnaire,

@@ -10,6 +10,7 @@ from mentorship.models import User
 from ..enums import CHOICE_TYPES, Kind
 from ..models import Choice, Question, Questionnaire, Section, SendRule
 from ..templates import TEMPLATES, Template
+from .builder import lock_cohort
 
 
 def _application_taken(cohort: Cohort, template: Template) -> bool:
@@ -23,6 +24,7 @@ def questionnaire_from_template(*, cohort: Cohort, template_key: str, by: User |
     template = TEMPLATES.get(template_key)
     if template is None:
         raise ValidationError(_("Unknown template."))
+    lock_cohort(cohort)
     if template.kind == Kind.APPLICATION and _application_taken(cohort, template):
         raise ValidationError(
             _("The cohort already has an application questionnaire for these people; adapt that one instead.")
@@ -82,7 +84,9 @@ def questionnaire_from_template(*, cohort: Cohort, template_key: str, by: User |
 @transaction.atomic
 def questionnaires_set_up(*, cohort: Cohort, by: User | None) -> list[Questionnaire]:
     """Every ready template the cohort does not have yet (by template, and one application
-    questionnaire per audience). Running it twice adds nothing the second time."""
+    questionnaire per audience). Running it twice adds nothing the second time, even when
+    both runs start together (the cohort's row lock makes the second wait for the first)."""
+    lock_cohort(cohort)
     have = set(cohort.questionnaires.exclude(template_key="").values_list("template_key", flat=True))
     created = []
     for key, template in TEMPLATES.items():

@@ -1,7 +1,7 @@
 """Reading answers: who answered, each person's answers, summaries, CSV exports."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -102,8 +102,6 @@ def export_create(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
         return redirect("questionnaires:response-list", pk=questionnaire.pk)
-    except PermissionDenied:
-        raise
     return redirect(job)
 
 
@@ -120,6 +118,9 @@ def export_download(request, pk: int):
     if not job.file:
         messages.error(request, _("The file is not ready yet."))
         return redirect(job)
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type="text/csv"
-    )
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        messages.error(request, _("The file is no longer there; export the answers again."))
+        return redirect("questionnaires:response-list", pk=job.questionnaire_id)
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type="text/csv")

@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cohorts.phases import MESSAGES as PHASE_MESSAGES
+from cohorts.phases import phase_allows
+
 from ..enums import CHOICE_TYPES, Kind
 from ..forms import (
     ChoiceFormSet,
@@ -192,6 +195,10 @@ def questionnaire_send(request, pk: int):
     questionnaire = questionnaire_for(request, pk, MANAGE)
     if questionnaire.is_closed:
         messages.error(request, _("This questionnaire is closed; open it again before sending it."))
+        return redirect(questionnaire)
+    if questionnaire.kind == Kind.APPLICATION and not phase_allows(questionnaire.cohort, "fill_application"):
+        # Nobody could fill it from the email's link now.
+        messages.error(request, PHASE_MESSAGES["fill_application"])
         return redirect(questionnaire)
     sent = sending.questionnaire_deliver(questionnaire=questionnaire)
     if sent:

@@ -1,20 +1,22 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohorts.enums import CohortPhase, EnrollmentStatus
 from cohorts.models import PairStatus
 from questionnaires.enums import ExportStatus, Kind, QuestionType
-from questionnaires.models import Delivery, ExportJob
-from questionnaires.scheduling import add_months, rule_is_due
+from questionnaires.models import Delivery, ExportJob, SendRule
+from questionnaires.scheduling import add_months, rule_is_due, rule_send_date
 from questionnaires.services.exports import csv_safe, export_request
 from questionnaires.services.responses import response_save
-from questionnaires.services.sending import recipients
+from questionnaires.services.sending import questionnaire_deliver, recipients
 from questionnaires.tasks import task_export_answers, task_send_due, task_send_reminders
 from tests.factories import (
     DeliveryFactory,
@@ -220,3 +222,107 @@ def test_export_leaves_sensitive_out_when_the_requester_lost_the_right(applicati
     task_export_answers(export_job_id=job.pk)
 
     assert _rows(job)[0][-1] == "Your goals?"
+
+
+# --- Bounds, phases and what the emails say --------------------------------------------------
+
+
+def test_rule_beyond_the_calendar_never_sends_and_breaks_nothing(cohort):
+    PairFactory(cohort=cohort)
+    survey = _survey(cohort)
+    cohort.launch_on = timezone.localdate() - datetime.timedelta(days=30)
+    cohort.save()
+    # Saved before offsets were bounded (save() does not validate): 2730 years before launch.
+    rule = SendRuleFactory(questionnaire=survey, anchor="launch_on", offset=32767, unit="months", direction="before")
+    SendRuleFactory(questionnaire=survey, anchor="launch_on", offset=10, unit="days")
+
+    sent = task_send_due()
+
+    assert rule_send_date(rule, cohort) is None
+    assert sent == 2
+
+
+@pytest.mark.parametrize(
+    ("offset", "unit", "valid"),
+    [(120, "months", True), (121, "months", False), (3660, "days", True), (3661, "days", False)],
+)
+def test_send_rule_offsets_are_bounded_to_ten_years(cohort, offset, unit, valid):
+    survey = _survey(cohort)
+    rule = SendRule(questionnaire=survey, trigger="date", anchor="ends_on", offset=offset, unit=unit)
+
+    errors = {}
+    try:
+        rule.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+
+    assert ("offset" not in errors) is valid
+
+
+def test_reminders_skip_an_application_once_the_cohort_left_the_fill_phases(cohort, application, mentee):
+    DeliveryFactory(questionnaire=application, enrollment=mentee, sent_at=timezone.now() - datetime.timedelta(days=8))
+    cohort.phase = CohortPhase.LAUNCH
+    cohort.save()
+
+    assert task_send_reminders() == 0
+    assert Delivery.objects.get().reminded_at is None
+
+
+def test_application_is_not_sent_before_or_after_the_fill_phases(cohort, application, mentee):
+    SendRuleFactory(questionnaire=application, trigger="date", anchor="enrollment_closes_on", offset=0)
+    cohort.enrollment_closes_on = timezone.localdate()
+    cohort.phase = CohortPhase.LAUNCH
+    cohort.save()
+
+    assert list(recipients(questionnaire=application)) == []
+    assert task_send_due() == 0
+    assert Delivery.objects.count() == 0
+
+
+def test_only_a_run_that_sent_something_is_recorded_as_last_sent(cohort):
+    PairFactory(cohort=cohort)
+    survey = _survey(cohort)
+    cohort.launch_on = timezone.localdate() - datetime.timedelta(days=10)
+    cohort.save()
+    rule = SendRuleFactory(questionnaire=survey, anchor="launch_on", offset=7, unit="days")
+    task_send_due()
+    rule.refresh_from_db()
+    first = rule.last_sent_at
+
+    task_send_due()
+
+    rule.refresh_from_db()
+    assert first is not None
+    assert rule.last_sent_at == first
+
+
+def test_emails_are_plain_text_without_html_escapes(cohort, django_capture_on_commit_callbacks):
+    pair = PairFactory(cohort=cohort)
+    survey = _survey(cohort)
+    survey.title = "Mentors' check-in & <news>"
+    survey.save()
+    DeliveryFactory(questionnaire=survey, enrollment=pair.mentee, sent_at=timezone.now() - datetime.timedelta(days=8))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        questionnaire_deliver(questionnaire=survey)
+        task_send_reminders()
+
+    sent, reminder = sorted(mail.outbox, key=lambda m: m.subject.startswith("Reminder"))
+    assert sent.subject == f"Please answer “Mentors' check-in & <news>” ({cohort.name})"
+    assert "“Mentors' check-in & <news>” of" in sent.body
+    assert reminder.subject == "Reminder: “Mentors' check-in & <news>” is waiting for your answers"
+    assert "“Mentors' check-in & <news>” of" in reminder.body
+    assert "Mentors&#x27; check-in &amp; &lt;news&gt;" in sent.alternatives[0][0]
+
+
+def test_export_file_name_keeps_its_random_part_for_long_titles(application, mentee, coordinator):
+    application.title = "A very long questionnaire title " * 6
+    application.save()
+    _submit(application, mentee, "Lead")
+    job = ExportJob.objects.create(questionnaire=application, requested_by=coordinator)
+
+    task_export_answers(export_job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ExportStatus.SUCCEEDED
+    assert re.fullmatch(r"exports/questionnaires/[a-z-]{1,40}-\d{8}-\d{4}-[0-9a-f]{16}\.csv", job.file.name)

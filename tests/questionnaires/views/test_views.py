@@ -6,10 +6,12 @@ from django.urls import reverse
 from cohorts.enums import CohortPhase
 from mentorship.enums import OrgRole
 from questionnaires.enums import ResponseStatus
-from questionnaires.models import Answer, Question, Response
+from questionnaires.models import Answer, ExportJob, Question, Response
 from questionnaires.services.responses import response_save
+from questionnaires.tasks import task_export_answers
 from tests.factories import (
     CohortFactory,
+    DeliveryFactory,
     EnrollmentFactory,
     MembershipFactory,
     QuestionnaireFactory,
@@ -335,3 +337,119 @@ def test_outsider_gets_404_for_fill(client, application):
     client.force_login(UserFactory())
 
     assert client.get(reverse("questionnaires:response-fill", kwargs={"pk": application.pk})).status_code == 404
+
+
+def test_form_posted_without_its_revision_says_reload_and_saves_nothing(client, application, mentee):
+    client.force_login(mentee.user)
+    url = reverse("questionnaires:response-fill", kwargs={"pk": application.pk})
+    data = {k: v for k, v in _fill_data(application).items() if k != "revision"}
+
+    page = client.post(url, {**data, "submit": "1"})
+
+    assert page.status_code == 200
+    assert page.context["form"].errors["revision"] == ["This page is out of date; reload it and answer again."]
+    assert "This page is out of date; reload it and answer again." in page.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_copy_of_a_questionnaire_whose_title_is_at_its_maximum(client, coordinator, cohort):
+    source = QuestionnaireFactory(cohort=cohort, kind="check_in", audience="both", title="x" * 200)
+    client.force_login(coordinator)
+
+    page = client.post(reverse("questionnaires:questionnaire-duplicate", kwargs={"pk": source.pk}))
+
+    copy = cohort.questionnaires.exclude(pk=source.pk).get()
+    assert page.status_code == 302
+    assert copy.title == "x" * 192 + "… (copy)"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"trigger": "date", "anchor": "ends_on", "offset": "121", "unit": "months", "direction": "after"}, "offset"),
+        ({"trigger": "date", "anchor": "ends_on", "offset": "32767", "unit": "days", "direction": "before"}, "offset"),
+    ],
+)
+def test_send_rule_beyond_ten_years_is_refused_next_to_its_field(client, coordinator, cohort, data, field):
+    survey = QuestionnaireFactory(cohort=cohort, kind="check_in", audience="both")
+    client.force_login(coordinator)
+
+    page = client.post(reverse("questionnaires:send-rule-create", kwargs={"pk": survey.pk}), data)
+
+    assert page.status_code == 200
+    assert list(page.context["form"].errors) == [field]
+    assert survey.send_rules.count() == 0
+
+
+def test_reminder_delay_is_bounded(client, coordinator, cohort):
+    survey = QuestionnaireFactory(cohort=cohort, kind="check_in", audience="both", title="Check-in")
+    client.force_login(coordinator)
+    data = {"title": "Check-in", "kind": "check_in", "audience": "both", "reminder_days": "99999999999"}
+
+    page = client.post(reverse("questionnaires:questionnaire-update", kwargs={"pk": survey.pk}), data)
+
+    survey.refresh_from_db()
+    assert page.status_code == 200
+    assert list(page.context["form"].errors) == ["reminder_days"]
+    assert survey.reminder_days == 7
+
+
+def test_sending_an_application_outside_the_fill_phases_says_why(client, coordinator, application, mentee, cohort):
+    cohort.phase = CohortPhase.DRAFT
+    cohort.save()
+    client.force_login(coordinator)
+
+    page = client.post(reverse("questionnaires:questionnaire-send", kwargs={"pk": application.pk}), follow=True)
+
+    assert [str(m) for m in page.context["messages"]] == [
+        "Application questionnaires are filled during enrollment and training."
+    ]
+    assert application.deliveries.count() == 0
+
+
+def test_download_of_a_file_that_is_gone_says_so(client, coordinator, application, mentee):
+    job = ExportJob.objects.create(questionnaire=application, requested_by=coordinator)
+    task_export_answers(export_job_id=job.pk)
+    job.refresh_from_db()
+    job.file.storage.delete(job.file.name)
+    client.force_login(coordinator)
+
+    page = client.get(reverse("questionnaires:export-download", kwargs={"pk": job.pk}), follow=True)
+
+    assert page.redirect_chain[-1][0] == reverse("questionnaires:response-list", kwargs={"pk": application.pk})
+    assert [str(m) for m in page.context["messages"]] == ["The file is no longer there; export the answers again."]
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_builder_page_costs_a_fixed_number_of_queries(
+    client, coordinator, cohort, item_count, django_assert_num_queries
+):
+    questionnaire = QuestionnaireFactory(cohort=cohort, kind="check_in", audience="both")
+    for n in range(item_count):
+        q = questionnaire.questions.create(key=f"q{n}", text=f"Q{n}?", type="single_choice", position=n)
+        q.choices.create(value="a", label="A", position=1)
+        q.choices.create(value="b", label="B", position=2)
+        questionnaire.sections.create(title=f"S{n}", position=n)
+        questionnaire.send_rules.create(trigger="date", anchor="ends_on", offset=n)
+    client.force_login(coordinator)
+
+    with django_assert_num_queries(13):
+        page = client.get(reverse("questionnaires:questionnaire-detail", kwargs={"pk": questionnaire.pk}))
+
+    assert len(page.context["rules"]) == item_count
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_my_questionnaires_cost_a_fixed_number_of_queries(
+    client, cohort, mentee, item_count, django_assert_num_queries
+):
+    for n in range(item_count):
+        survey = QuestionnaireFactory(cohort=cohort, kind="check_in", audience="both", title=f"Survey {n}")
+        DeliveryFactory(questionnaire=survey, enrollment=mentee)
+        response_save(questionnaire=survey, enrollment=mentee, answers={}, submit=False, revision=0)
+    client.force_login(mentee.user)
+
+    with django_assert_num_queries(9):
+        page = client.get(reverse("questionnaires:response-mine", kwargs={"cohort_pk": cohort.pk}))
+
+    assert [item.questionnaire.title for item in page.context["items"]] == [f"Survey {n}" for n in range(item_count)]
