@@ -7,6 +7,7 @@
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -94,13 +95,14 @@ def _matching_value(kind: str, value, utc_offset):
     return value
 
 
-def matching_answers(*, cohort: Cohort) -> dict[int, dict[str, object]]:
+def matching_answers(*, cohort: Cohort, enrollment_ids: Iterable[int] | None = None) -> dict[int, dict[str, object]]:
     """{enrollment id: {matching_key: value}} for every enrollment of the cohort with a
     submitted application response, from its answers to (live) questions with a
     matching_key. Values: single choice -> the choice's value slug (str); multiple choice ->
     frozenset of value slugs; number and scale -> float; time zone -> UTC offset in hours
     (float) stored with the answer; country -> ISO code (str); yes/no -> bool; text and
-    date -> str. One query, no model instances, whatever the cohort's size.
+    date -> str. Two queries, no model instances, whatever the cohort's size; with
+    ``enrollment_ids``, only those people (to score one pair without loading the cohort).
     """
     rows = (
         Answer.objects.filter(
@@ -112,15 +114,20 @@ def matching_answers(*, cohort: Cohort) -> dict[int, dict[str, object]]:
         .exclude(question__matching_key="")
         .values_list("response__enrollment_id", "question__matching_key", "question__type", "value", "utc_offset")
     )
+    responses = Response.objects.filter(
+        questionnaire__cohort=cohort, questionnaire__kind=Kind.APPLICATION, status=ResponseStatus.SUBMITTED
+    )
+    if enrollment_ids is not None:
+        ids = list(enrollment_ids)
+        rows = rows.filter(response__enrollment_id__in=ids)
+        responses = responses.filter(enrollment_id__in=ids)
     result: dict[int, dict[str, object]] = {}
     for enrollment_id, key, kind, value, offset in rows.iterator(chunk_size=5000):
         converted = _matching_value(kind, value, offset)
         if converted is not None:
             result.setdefault(enrollment_id, {})[key] = converted
     # People who submitted without answering any matching question still count.
-    for enrollment_id in Response.objects.filter(
-        questionnaire__cohort=cohort, questionnaire__kind=Kind.APPLICATION, status=ResponseStatus.SUBMITTED
-    ).values_list("enrollment_id", flat=True):
+    for enrollment_id in responses.values_list("enrollment_id", flat=True):
         result.setdefault(enrollment_id, {})
     return result
 

@@ -1,0 +1,64 @@
+"""What the matching app plugs into cohorts (registered in the AppConfig)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cohorts.enums import CohortPhase
+from cohorts.hooks import Blocker, Section
+
+from .enums import ProposalStatus
+from .models import Proposal
+
+
+def cohort_sections(cohort, user) -> list[Section]:
+    if user.has_perm("matching.manage_matching", cohort):
+        return [
+            Section(
+                title=_("Matching"),
+                url=reverse("matching:matching-detail", kwargs={"pk": cohort.pk}),
+                description=_("Criteria, matching runs, the subcommittee's review and publishing the pairs."),
+                order=35,
+            )
+        ]
+    if user.has_perm("matching.review_proposals", cohort):
+        return [
+            Section(
+                title=_("Review proposals"),
+                url=reverse("matching:proposal-list", kwargs={"pk": cohort.pk}),
+                description=_("Read the proposed pairs with the reasons behind each score, and vote."),
+                order=35,
+            )
+        ]
+    if user.has_perm("matching.view_matching", cohort):
+        return [
+            Section(
+                title=_("Matching"),
+                url=reverse("matching:matching-detail", kwargs={"pk": cohort.pk}),
+                description=_("How matching is going: runs and counts."),
+                order=35,
+            )
+        ]
+    return []
+
+
+def phase_check(cohort, target_phase: str) -> list[Blocker]:
+    """Before launch, say so when approved pairs are not published yet (a warning only)."""
+    if target_phase != CohortPhase.LAUNCH:
+        return []
+    waiting = Proposal.objects.filter(cohort=cohort, status=ProposalStatus.APPROVED, pair__isnull=True).count()
+    if not waiting:
+        return []
+    return [
+        Blocker(
+            ngettext(
+                "%(n)d approved pair is not published yet.",
+                "%(n)d approved pairs are not published yet.",
+                waiting,
+            )
+            % {"n": waiting},
+            count=waiting,
+            url=reverse("matching:matching-detail", kwargs={"pk": cohort.pk}),
+            warning=True,
+        )
+    ]

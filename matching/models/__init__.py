@@ -1,0 +1,15 @@
+from .criteria import Exclusion, MatchingCriterion, MatchingSettings
+from .review import PairEnd, Proposal, ProposalEvent, Suggestion, Vote
+from .runs import MatchRun
+
+__all__ = [
+    "Exclusion",
+    "MatchRun",
+    "MatchingCriterion",
+    "MatchingSettings",
+    "PairEnd",
+    "Proposal",
+    "ProposalEvent",
+    "Suggestion",
+    "Vote",
+]

@@ -1,0 +1,238 @@
+"""Reading matching state: who takes part in the next round, what the review screens list."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from cohorts.enums import EnrollmentStatus, ParticipantRole
+from cohorts.models import Cohort, Enrollment, Pair, PairStatus
+from mentorship.enums import OrgRole
+from mentorship.models import User
+from questionnaires.enums import Kind
+from questionnaires.models import Question
+
+from .enums import ACTIVE_RUN_STATUSES, ProposalStatus, VoteChoice
+from .models import Exclusion, MatchingCriterion, MatchingSettings, MatchRun, PairEnd, Proposal, Vote
+
+
+@dataclass
+class RoundPeople:
+    """Who a new round would match, and under which constraints (enrollment ids throughout).
+
+    Mentees: accepted, without an active (or graduated) pair and without an approved
+    proposal waiting to be published. Mentors: accepted, with the seats left once active
+    pairs and approved, unpublished proposals are counted. ``excluded`` gathers every pair
+    that must never be proposed: the coordinator's exclusions, pairs rejected in any earlier
+    round, and pairs that were published and then ended.
+    """
+
+    mentee_ids: list[int] = field(default_factory=list)
+    mentor_ids: list[int] = field(default_factory=list)
+    capacity: dict[int, int] = field(default_factory=dict)
+    # Mentor capacity before any seat is taken, for mentors with seats left.
+    effective: dict[int, int] = field(default_factory=dict)
+    excluded: set[tuple[int, int]] = field(default_factory=set)
+    fixed: list[tuple[int, int]] = field(default_factory=list)
+    active_pairs: int = 0
+
+    @property
+    def seats(self) -> int:
+        return sum(self.capacity.values())
+
+
+def round_people(*, cohort: Cohort) -> RoundPeople:
+    """Four queries, no model instances, whatever the cohort's size."""
+    people = RoundPeople()
+    accepted = list(
+        Enrollment.objects.filter(cohort=cohort, status=EnrollmentStatus.ACCEPTED)
+        .order_by("pk")
+        .values_list("pk", "role", "capacity")
+    )
+    used: Counter[int] = Counter()
+    settled_mentees: set[int] = set()
+    for mentor_id, mentee_id, status in Pair.objects.filter(cohort=cohort).values_list(
+        "mentor_id", "mentee_id", "status"
+    ):
+        if status == PairStatus.ACTIVE:
+            used[mentor_id] += 1
+            settled_mentees.add(mentee_id)
+            people.active_pairs += 1
+        elif status == PairStatus.GRADUATED:
+            settled_mentees.add(mentee_id)
+        else:
+            people.excluded.add((mentee_id, mentor_id))
+    for mentee_id, mentor_id, status in (
+        Proposal.objects.filter(cohort=cohort)
+        .filter(Q(status=ProposalStatus.APPROVED, pair__isnull=True) | Q(status=ProposalStatus.REJECTED))
+        .values_list("mentee_id", "mentor_id", "status")
+    ):
+        if status == ProposalStatus.REJECTED:
+            people.excluded.add((mentee_id, mentor_id))
+        else:
+            people.fixed.append((mentee_id, mentor_id))
+            used[mentor_id] += 1
+            settled_mentees.add(mentee_id)
+    people.excluded.update(Exclusion.objects.filter(cohort=cohort).values_list("mentee_id", "mentor_id"))
+    for pk, role, capacity in accepted:
+        if role == ParticipantRole.MENTEE:
+            if pk not in settled_mentees:
+                people.mentee_ids.append(pk)
+            continue
+        effective = capacity if capacity is not None else cohort.mentor_default_capacity
+        seats = effective - used[pk]
+        if seats > 0:
+            people.mentor_ids.append(pk)
+            people.capacity[pk] = seats
+            people.effective[pk] = effective
+    return people
+
+
+def matching_settings_of(*, cohort: Cohort) -> MatchingSettings:
+    """The cohort's settings row, or the defaults (unsaved) when the coordinator never changed them."""
+    found = MatchingSettings.objects.filter(cohort=cohort).first()
+    return found or MatchingSettings(cohort=cohort)
+
+
+def criteria_of(*, cohort: Cohort) -> list[MatchingCriterion]:
+    return list(
+        MatchingCriterion.objects.filter(cohort=cohort).select_related(
+            "mentee_question__questionnaire", "mentor_question__questionnaire"
+        )
+    )
+
+
+def application_questions(*, cohort: Cohort, role: str) -> QuerySet[Question]:
+    """The live application questions a criterion may read for ``role``: those that feed matching."""
+    return (
+        Question.objects.filter(
+            questionnaire__cohort=cohort,
+            questionnaire__kind=Kind.APPLICATION,
+            questionnaire__audience__in=[role, "both"],
+            retired_at__isnull=True,
+        )
+        .exclude(matching_key="")
+        .select_related("questionnaire")
+        .order_by("questionnaire__pk", "position", "pk")
+    )
+
+
+def active_run(*, cohort: Cohort) -> MatchRun | None:
+    return MatchRun.objects.filter(cohort=cohort, status__in=ACTIVE_RUN_STATUSES).first()
+
+
+def proposal_counts(*, cohort: Cohort) -> dict[str, int]:
+    """Counts by status, plus ``to_publish`` (approved, not published) and ``published``. One query."""
+    counts = Proposal.objects.filter(cohort=cohort).aggregate(
+        pending=Count("pk", filter=Q(status=ProposalStatus.PENDING)),
+        approved=Count("pk", filter=Q(status=ProposalStatus.APPROVED)),
+        rejected=Count("pk", filter=Q(status=ProposalStatus.REJECTED)),
+        superseded=Count("pk", filter=Q(status=ProposalStatus.SUPERSEDED)),
+        to_publish=Count("pk", filter=Q(status=ProposalStatus.APPROVED, pair__isnull=True)),
+        published=Count("pk", filter=Q(pair__isnull=False)),
+    )
+    return counts
+
+
+def ended_pairs_awaiting(*, cohort: Cohort, limit: int = 50) -> list[PairEnd]:
+    """Pairs that ended through matching, newest first, each with ``mentee_rematched`` telling
+    whether the mentee has an active pair or an open proposal again."""
+    rows = list(
+        PairEnd.objects.filter(cohort=cohort)
+        .select_related("pair__mentee__user", "pair__mentor__user", "ended_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    mentee_ids = [r.pair.mentee_id for r in rows]
+    rematched = set(
+        Pair.objects.filter(mentee_id__in=mentee_ids, status=PairStatus.ACTIVE).values_list("mentee_id", flat=True)
+    ) | set(
+        Proposal.objects.filter(mentee_id__in=mentee_ids)
+        .filter(Q(status=ProposalStatus.PENDING) | Q(status=ProposalStatus.APPROVED, pair__isnull=True))
+        .values_list("mentee_id", flat=True)
+    )
+    for row in rows:
+        row.mentee_rematched = row.pair.mentee_id in rematched
+    return rows
+
+
+def current_member_ids(*, cohort: Cohort) -> QuerySet:
+    return cohort.subcommittee.values("user_id")
+
+
+def proposals_for_review(
+    *, cohort: Cohort, user: User, status: str = "", my_vote: str = "", round_number: int | None = None
+) -> QuerySet[Proposal]:
+    """The cohort's proposals with their vote counts (current members only) and ``my_vote``
+    (the viewer's choice, or None), in one query per page."""
+    members = current_member_ids(cohort=cohort)
+    by_members = Q(votes__member_id__in=members)
+    mine = Vote.objects.filter(proposal=OuterRef("pk"), member=user).values("choice")[:1]
+    queryset = (
+        Proposal.objects.filter(cohort=cohort)
+        .select_related("mentee__user", "mentor__user", "run")
+        .annotate(
+            approvals=Count("votes", filter=by_members & Q(votes__choice=VoteChoice.APPROVE), distinct=True),
+            rejections=Count("votes", filter=by_members & Q(votes__choice=VoteChoice.REJECT), distinct=True),
+            recusals=Count("votes", filter=by_members & Q(votes__choice=VoteChoice.RECUSE), distinct=True),
+            my_vote=Subquery(mine),
+        )
+    )
+    if status == "published":
+        queryset = queryset.filter(pair__isnull=False)
+    elif status == "to_publish":
+        queryset = queryset.filter(status=ProposalStatus.APPROVED, pair__isnull=True)
+    elif status in ProposalStatus.values:
+        queryset = queryset.filter(status=status)
+    if my_vote == "none":
+        queryset = queryset.filter(my_vote__isnull=True)
+    elif my_vote in VoteChoice.values:
+        queryset = queryset.filter(my_vote=my_vote)
+    if round_number is not None:
+        queryset = queryset.filter(run__round_number=round_number)
+    return queryset.order_by("-run__round_number", "-run__pk", "-score", "pk")
+
+
+def mentors_with_seats(*, cohort: Cohort, ids: list[int] | None = None) -> dict[int, int]:
+    """Seats left per accepted mentor (enrollment id): effective capacity minus active pairs
+    minus open proposals (pending, or approved and unpublished). Two queries."""
+    mentors = Enrollment.objects.filter(cohort=cohort, role=ParticipantRole.MENTOR, status=EnrollmentStatus.ACCEPTED)
+    if ids is not None:
+        mentors = mentors.filter(pk__in=ids)
+    capacity = {
+        pk: (cap if cap is not None else cohort.mentor_default_capacity)
+        for pk, cap in mentors.values_list("pk", "capacity")
+    }
+    taken = Counter(
+        Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE, mentor_id__in=list(capacity)).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    taken.update(
+        Proposal.objects.filter(cohort=cohort, mentor_id__in=list(capacity))
+        .filter(Q(status=ProposalStatus.PENDING) | Q(status=ProposalStatus.APPROVED, pair__isnull=True))
+        .values_list("mentor_id", flat=True)
+    )
+    return {pk: cap - taken[pk] for pk, cap in capacity.items()}
+
+
+def is_never_again(*, cohort: Cohort, mentee_id: int, mentor_id: int) -> bool:
+    """Whether the two may never be proposed together: excluded, rejected before, or ended."""
+    return (
+        Exclusion.objects.filter(cohort=cohort, mentee_id=mentee_id, mentor_id=mentor_id).exists()
+        or Proposal.objects.filter(
+            cohort=cohort, mentee_id=mentee_id, mentor_id=mentor_id, status=ProposalStatus.REJECTED
+        ).exists()
+        or Pair.objects.filter(
+            cohort=cohort, mentee_id=mentee_id, mentor_id=mentor_id, status=PairStatus.ENDED
+        ).exists()
+    )
+
+
+def cohort_coordinators(*, cohort: Cohort) -> list[User]:
+    return list(
+        User.objects.filter(
+            org_memberships__organization_id=cohort.program.organization_id,
+            org_memberships__role=OrgRole.COORDINATOR,
+            is_active=True,
+        ).order_by("pk")
+    )

@@ -1,0 +1,229 @@
+"""The cohort's matching page: criteria at a glance, runs and their progress, publishing,
+and pairs that ended and wait for the next round."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from cohorts.models import Enrollment, Pair
+from cohorts.phases import phase_allows
+
+from ..enums import MatchRunStatus
+from ..forms import EndPairForm, ReasonForm
+from ..models import MatchRun
+from ..selectors import (
+    active_run,
+    criteria_of,
+    ended_pairs_awaiting,
+    matching_settings_of,
+    proposal_counts,
+    round_people,
+)
+from ..services.publishing import matched_pair_end, proposals_publish
+from ..services.runs import match_run_is_stale, match_run_mark_failed, match_run_start, runs_of
+from .access import cohort_for, run_for
+
+PAGE_SIZE = 50
+UNMATCHED_SHOWN = 20
+
+
+UNMATCHED_REASONS = {
+    "no_feasible_mentor": _lazy("no mentor passes the hard criteria and exclusions"),
+    "capacity": _lazy("every suitable mentor is full"),
+    "changed": _lazy("their situation changed while the run was computing"),
+}
+
+
+def _unmatched(run: MatchRun | None):
+    """The people a run left unmatched, as a queryset, each later given its ``reason``."""
+    if run is None or not run.stats.get("unmatched"):
+        return Enrollment.objects.none()
+    ids = [int(pk) for pk in run.stats["unmatched"]]
+    return Enrollment.objects.filter(pk__in=ids).select_related("user").order_by("user__full_name", "pk")
+
+
+def _with_reasons(run: MatchRun, people) -> list[dict]:
+    reasons = run.stats.get("unmatched", {})
+    return [
+        {"enrollment": e, "reason": UNMATCHED_REASONS.get(reasons.get(str(e.pk)), reasons.get(str(e.pk)))}
+        for e in people
+    ]
+
+
+def matching_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.view_matching")
+    user = request.user
+    can_manage = user.has_perm("matching.manage_matching", cohort)
+    can_review = user.has_perm("matching.review_proposals", cohort)
+    runs = runs_of(cohort=cohort)
+    # After a failure the button runs the same round again.
+    context_rerun = runs[0] if runs and runs[0].status == MatchRunStatus.FAILED else None
+    last_done = next((r for r in runs if r.status == MatchRunStatus.SUCCEEDED), None)
+    context = {
+        "cohort": cohort,
+        "can_manage": can_manage,
+        "can_review": can_review,
+        "criteria": criteria_of(cohort=cohort),
+        "settings": matching_settings_of(cohort=cohort),
+        "runs": runs,
+        "active": next((r for r in runs if r.is_active), None),
+        "counts": proposal_counts(cohort=cohort),
+        "last_done": last_done,
+        "phase_allows_match": phase_allows(cohort, "match"),
+        "rerun": context_rerun,
+    }
+    if can_manage:
+        context["people"] = round_people(cohort=cohort)
+        context["end_form"] = EndPairForm(cohort=cohort)
+    if can_review:
+        context["ended"] = ended_pairs_awaiting(cohort=cohort)
+        unmatched = _unmatched(last_done)
+        context["unmatched"] = _with_reasons(last_done, unmatched[:UNMATCHED_SHOWN]) if last_done else []
+        context["unmatched_more"] = last_done is not None and last_done.unmatched_count > UNMATCHED_SHOWN
+    for run in runs:
+        run.stale = match_run_is_stale(run)
+    return render(request, "matching/matching_detail.html", context)
+
+
+@require_POST
+def run_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    try:
+        run = match_run_start(cohort=cohort, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("matching:matching-detail", pk=cohort.pk)
+    run.refresh_from_db()
+    if run.status == MatchRunStatus.SUCCEEDED:
+        count = run.stats.get("proposals", 0)
+        messages.success(
+            request,
+            ngettext(
+                "Round %(round)d is ready: %(n)d proposal to review.",
+                "Round %(round)d is ready: %(n)d proposals to review.",
+                count,
+            )
+            % {"round": run.round_number, "n": count},
+        )
+    elif run.status == MatchRunStatus.FAILED:
+        messages.error(request, run.failure_reason)
+    else:
+        messages.success(
+            request, _("Round %(round)d is running; this page shows its progress.") % {"round": run.round_number}
+        )
+    return redirect("matching:matching-detail", pk=cohort.pk)
+
+
+def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.view_matching")
+    run = run_for(cohort, run_pk)
+    run.stale = match_run_is_stale(run)
+    context = {"cohort": cohort, "run": run, "can_manage": request.user.has_perm("matching.manage_matching", cohort)}
+    if request.htmx:
+        response = render(request, "matching/_run_status.html", context)
+        if not run.is_active and request.GET.get("poll"):
+            # The round just finished: reload the page so that its counts and links follow.
+            response["HX-Refresh"] = "true"
+        return response
+    if request.user.has_perm("matching.review_proposals", cohort):
+        page = Paginator(_unmatched(run), PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["unmatched"] = _with_reasons(run, page.object_list)
+    return render(request, "matching/run_detail.html", context)
+
+
+@require_POST
+def run_fail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    run = run_for(cohort, run_pk)
+    try:
+        match_run_mark_failed(run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The run is marked as failed; you can run the round again."))
+    return redirect("matching:matching-detail", pk=cohort.pk)
+
+
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    if active_run(cohort=cohort) is not None:
+        messages.error(request, _("Wait until the matching run finishes before publishing."))
+        return redirect("matching:matching-detail", pk=cohort.pk)
+    try:
+        report = proposals_publish(cohort=cohort, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("matching:matching-detail", pk=cohort.pk)
+    if report.published:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d pair is published; both people were told by email.",
+                "%(n)d pairs are published; both people of each were told by email.",
+                len(report.published),
+            )
+            % {"n": len(report.published)},
+        )
+    elif not report.failed:
+        messages.info(request, _("There was nothing to publish."))
+    for proposal, message in report.failed:
+        messages.error(
+            request,
+            _("%(mentee)s and %(mentor)s were not published: %(reason)s")
+            % {"mentee": proposal.mentee.user, "mentor": proposal.mentor.user, "reason": message},
+        )
+    return redirect("matching:matching-detail", pk=cohort.pk)
+
+
+@require_POST
+def pair_end_choose(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a pair chosen from the list of active pairs (the form on the matching page)."""
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    form = EndPairForm(request.POST, cohort=cohort)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("matching:matching-detail", pk=cohort.pk)
+    target = reverse("matching:matching-detail", kwargs={"pk": cohort.pk})
+    return _end(request, form.cleaned_data["pair"], form.cleaned_data["reason"], target)
+
+
+def _end(request: HttpRequest, pair: Pair, reason: str, target: str) -> HttpResponse:
+    try:
+        matched_pair_end(pair=pair, reason=reason, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The pair of %(mentor)s and %(mentee)s has ended; both go into the next round.")
+            % {"mentor": pair.mentor.user, "mentee": pair.mentee.user},
+        )
+    return redirect(target)
+
+
+@require_POST
+def pair_end(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    pair = get_object_or_404(Pair.objects.select_related("mentee__user", "mentor__user"), cohort=cohort, pk=pair_pk)
+    form = ReasonForm(request.POST)
+    # Back to the page the form was on, as long as it is one of this cohort's matching pages.
+    home = reverse("matching:matching-detail", kwargs={"pk": cohort.pk})
+    back = request.POST.get("next", "")
+    target = back if back.startswith(home) and url_has_allowed_host_and_scheme(back, allowed_hosts=None) else home
+    if not form.is_valid():
+        messages.error(request, _("Say why the pair ends; it is kept on record."))
+        return redirect(target)
+    return _end(request, pair, form.cleaned_data["reason"], target)

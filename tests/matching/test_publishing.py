@@ -1,0 +1,209 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from cohorts.enums import CohortPhase
+from cohorts.models import Pair, PairStatus
+from matching.enums import EventKind, PairEndSource, ProposalStatus
+from matching.models import PairEnd, ProposalEvent
+from matching.services.publishing import matched_pair_end, proposals_publish
+from matching.services.runs import match_run_start
+from questionnaires.services.responses import response_save
+from questionnaires.services.templating import questionnaire_from_template
+from tests.factories import (
+    DeliveryFactory,
+    EnrollmentFactory,
+    MentorEnrollmentFactory,
+    PairFactory,
+    ProposalFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SNAPSHOT = [
+    {"key": "career_track", "label": "Career track", "kind": "same", "weight": 5, "hard": False},
+    {"key": "geography", "label": "Geography", "kind": "distance", "weight": 3, "hard": False},
+    {"key": "values", "label": "Values", "kind": "overlap", "weight": 2, "hard": False},
+]
+
+
+@pytest.fixture
+def approved(cohort):
+    proposal = ProposalFactory(
+        run__cohort=cohort,
+        run__criteria=SNAPSHOT,
+        cohort=cohort,
+        status=ProposalStatus.APPROVED,
+        mentee__user=UserFactory(full_name="Ada Mentee", email="ada@example.test"),
+        mentor__user=UserFactory(full_name="Xena Mentor", email="xena@example.test"),
+        score=0.74,
+        breakdown={"career_track": 0.5, "geography": 0.24, "values": 0.0},
+    )
+    return proposal
+
+
+def test_publishing_makes_the_pair_and_tells_both_people(approved, coordinator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = proposals_publish(cohort=approved.cohort, by=coordinator)
+
+    approved.refresh_from_db()
+    pair = Pair.objects.get()
+    assert report.published == [approved]
+    assert report.failed == []
+    assert approved.pair == pair
+    assert (pair.mentee, pair.mentor, pair.status) == (approved.mentee, approved.mentor, PairStatus.ACTIVE)
+    assert list(ProposalEvent.objects.values_list("kind", "actor")) == [(EventKind.PUBLISHED, coordinator.pk)]
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.test", "xena@example.test"]
+    to_ada = next(m for m in mail.outbox if m.to == ["ada@example.test"])
+    assert to_ada.subject == f"Your mentor in {approved.cohort.name}: Xena Mentor"
+    assert "You can reach them at xena@example.test." in to_ada.body
+    # The reasons: the criteria that added most, best first; a criterion that added nothing is left out.
+    assert "- the same answer on “Career track”\n- close on “Geography”\n" in to_ada.body
+    assert "Values" not in to_ada.body
+
+
+def test_publishing_twice_creates_nothing_twice(approved, coordinator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals_publish(cohort=approved.cohort, by=coordinator)
+        second = proposals_publish(cohort=approved.cohort, by=coordinator)
+
+    assert second.published == []
+    assert Pair.objects.count() == 1
+    assert len(mail.outbox) == 2
+
+
+def test_a_pair_that_cannot_be_made_is_reported_and_stops_nobody_else(approved, coordinator, cohort):
+    full = MentorEnrollmentFactory(cohort=cohort, capacity=1)
+    PairFactory(cohort=cohort, mentor=full)
+    blocked = ProposalFactory(run=approved.run, cohort=cohort, mentor=full, status=ProposalStatus.APPROVED)
+
+    report = proposals_publish(cohort=cohort, by=coordinator)
+
+    assert report.published == [approved]
+    assert report.failed == [(blocked, f"{full.user} has no capacity left.")]
+    blocked.refresh_from_db()
+    assert blocked.pair is None
+
+
+def test_pending_and_rejected_proposals_are_not_published(cohort, coordinator):
+    ProposalFactory(run__cohort=cohort, cohort=cohort, status=ProposalStatus.PENDING)
+    ProposalFactory(run__cohort=cohort, cohort=cohort, status=ProposalStatus.REJECTED)
+
+    report = proposals_publish(cohort=cohort, by=coordinator)
+
+    assert report.published == []
+    assert not Pair.objects.exists()
+
+
+def test_publishing_needs_a_matching_phase(approved, coordinator):
+    approved.cohort.phase = CohortPhase.SHOWCASE
+
+    with pytest.raises(ValidationError):
+        proposals_publish(cohort=approved.cohort, by=coordinator)
+
+    assert not Pair.objects.exists()
+
+
+# --- Ending pairs ------------------------------------------------------------------------
+
+
+def test_the_coordinator_ends_a_pair_with_a_reason(cohort, coordinator, django_capture_on_commit_callbacks):
+    other = UserFactory(email="second-coordinator@example.test")
+    cohort.program.organization.memberships.create(user=other, role="coordinator")
+    proposal = ProposalFactory(run__cohort=cohort, cohort=cohort, status=ProposalStatus.APPROVED)
+    pair = PairFactory(cohort=cohort, mentor=proposal.mentor, mentee=proposal.mentee)
+    proposal.pair = pair
+    proposal.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ending = matched_pair_end(pair=pair, reason="They never met", by=coordinator)
+        again = matched_pair_end(pair=pair, reason="Twice", by=coordinator)
+
+    pair.refresh_from_db()
+    assert again == ending
+    assert (pair.status, pair.end_reason) == (PairStatus.ENDED, "They never met")
+    assert (ending.source, ending.ended_by, ending.reason) == (PairEndSource.COORDINATOR, coordinator, "They never met")
+    assert list(proposal.events.values_list("kind", "comment")) == [(EventKind.PAIR_ENDED, "They never met")]
+    assert [m.to for m in mail.outbox] == [["second-coordinator@example.test"]]
+
+
+@pytest.fixture
+def feedback(cohort):
+    cohort.phase = CohortPhase.LAUNCH
+    cohort.save()
+    questionnaire = questionnaire_from_template(cohort=cohort, template_key="match_feedback", by=None)
+    return questionnaire
+
+
+def answer_feedback(questionnaire, enrollment, good_fit: str, capture):
+    DeliveryFactory(questionnaire=questionnaire, enrollment=enrollment)
+    questions = {q.key: q for q in questionnaire.questions.all()}
+    choice = questions["good_fit"].choices.get(value=good_fit)
+    with capture(execute=True):
+        return response_save(
+            questionnaire=questionnaire,
+            enrollment=enrollment,
+            answers={questions["good_fit"].pk: str(choice.pk), questions["contact_me"].pk: "no"},
+            submit=True,
+            revision=0,
+        )
+
+
+def test_not_a_good_fit_ends_the_mentees_pair_and_tells_the_coordinators(
+    cohort, coordinator, feedback, django_capture_on_commit_callbacks
+):
+    pair = PairFactory(cohort=cohort, mentee=EnrollmentFactory(cohort=cohort, user__full_name="Ada Mentee"))
+
+    response = answer_feedback(feedback, pair.mentee, "no", django_capture_on_commit_callbacks)
+
+    pair.refresh_from_db()
+    ending = PairEnd.objects.get()
+    assert pair.status == PairStatus.ENDED
+    assert (ending.source, ending.response, ending.reason) == (
+        PairEndSource.FEEDBACK,
+        response,
+        "Ada Mentee answered that the match is not a good fit.",
+    )
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+
+
+def test_a_good_fit_changes_nothing(cohort, coordinator, feedback, django_capture_on_commit_callbacks):
+    pair = PairFactory(cohort=cohort)
+
+    answer_feedback(feedback, pair.mentee, "yes", django_capture_on_commit_callbacks)
+
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.ACTIVE
+    assert not PairEnd.objects.exists()
+
+
+def test_a_mentor_of_several_mentees_saying_no_asks_the_coordinators(
+    cohort, coordinator, feedback, django_capture_on_commit_callbacks
+):
+    mentor = MentorEnrollmentFactory(cohort=cohort, capacity=2)
+    first, second = PairFactory(cohort=cohort, mentor=mentor), PairFactory(cohort=cohort, mentor=mentor)
+
+    answer_feedback(feedback, mentor, "no", django_capture_on_commit_callbacks)
+
+    assert set(Pair.objects.values_list("status", flat=True)) == {PairStatus.ACTIVE}
+    assert not PairEnd.objects.exists()
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    assert first.mentee.user.get_full_name() in mail.outbox[0].body
+    assert second.mentee.user.get_full_name() in mail.outbox[0].body
+
+
+def test_an_ended_pair_sends_both_people_back_into_the_next_round(
+    cohort, coordinator, make_person, criteria, django_capture_on_commit_callbacks
+):
+    ada = make_person("mentee", name="Ada", track="backend", years=1)
+    xena = make_person("mentor", name="Xena", track="backend", years=9)
+    yara = make_person("mentor", name="Yara", track="data", years=9)
+    pair = PairFactory(cohort=cohort, mentee=ada, mentor=xena)
+    matched_pair_end(pair=pair, reason="Not a good fit", by=coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = match_run_start(cohort=cohort, by=coordinator)
+
+    run.refresh_from_db()
+    assert [(p.mentee, p.mentor) for p in run.proposals.all()] == [(ada, yara)]
