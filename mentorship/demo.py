@@ -124,4 +124,5 @@ def seed_demo() -> list[str]:
         "  mentor1@demo.test ... mentor10@demo.test      mentors",
         "  mentee1@demo.test ... mentee20@demo.test      mentees",
         "  applicant1@demo.test ... applicant7@demo.test applicants to the cohort in enrollment",
+        "  alumni1@demo.test ... alumni8@demo.test       graduates of the Autumn 2025 cohort (closed)",
     ]

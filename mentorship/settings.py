@@ -275,6 +275,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.send_monthly_checkin_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "showcase-send-term-reminders": {"task": "showcase.send_term_reminders", "schedule": crontab(hour=7, minute=45)},
 }
 
 # --- Logging ----------------------------------------------------------------------------

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from . import views
 
@@ -24,6 +22,5 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("showcase.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploads and exports are never served from MEDIA_ROOT directly, not even in development:
+# the views that hand them out check who is asking.

@@ -5,3 +5,4 @@ from .matching import *  # noqa: F403
 from .meetings import *  # noqa: F403
 from .mentorship import *  # noqa: F403
 from .questionnaires import *  # noqa: F403
+from .showcase import *  # noqa: F403

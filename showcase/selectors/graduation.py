@@ -1,0 +1,125 @@
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+
+from cohorts.models import Cohort, Pair, PairStatus
+from meetings.enums import MeetingStatus
+from meetings.models import Meeting
+from mentorship.enums import OrgRole
+from mentorship.models import User
+from questionnaires.enums import Kind, ResponseStatus
+from questionnaires.models import Questionnaire, Response
+
+from ..enums import GraduationFilter
+from ..models import Graduation, GraduationSettings, Submission
+from ..policies import Criteria, graduation_criteria, min_meetings_for
+from .common import subquery_count
+
+
+@dataclass(frozen=True)
+class GraduationRule:
+    """What the cohort asks, resolved once per page."""
+
+    min_meetings: int
+    final_survey: Questionnaire | None
+    min_meetings_is_default: bool
+    final_survey_is_default: bool
+
+    @property
+    def survey_roles(self) -> tuple[str, ...]:
+        return self.final_survey.roles if self.final_survey is not None else ()
+
+
+def settings_of(*, cohort: Cohort) -> GraduationSettings | None:
+    return GraduationSettings.objects.filter(cohort=cohort).select_related("final_survey").first()
+
+
+def final_survey_candidates(*, cohort: Cohort) -> QuerySet[Questionnaire]:
+    """The surveys a coordinator may choose as the final one: any of the cohort's
+    questionnaires but the application forms and the first-meeting questions."""
+    return cohort.questionnaires.exclude(kind__in=[Kind.APPLICATION, Kind.FIRST_MEETING]).order_by("created_at", "pk")
+
+
+def graduation_rule(*, cohort: Cohort) -> GraduationRule:
+    """The cohort's rule (two queries): see ``showcase.policies`` for the defaults."""
+    settings = settings_of(cohort=cohort)
+    chosen = settings.final_survey if settings is not None else None
+    if chosen is not None and chosen.cohort_id != cohort.pk:
+        chosen = None
+    survey = chosen
+    if survey is None:
+        survey = cohort.questionnaires.filter(kind=Kind.CHECK_IN).order_by("-created_at", "-pk").first()
+    return GraduationRule(
+        min_meetings=min_meetings_for(cohort, settings),
+        final_survey=survey,
+        min_meetings_is_default=settings is None or settings.min_meetings is None,
+        final_survey_is_default=chosen is None,
+    )
+
+
+def _answered(survey: Questionnaire | None, person: str):
+    if survey is None:
+        return Value(False, output_field=BooleanField())
+    return Exists(
+        Response.objects.filter(questionnaire=survey, enrollment=OuterRef(person), status=ResponseStatus.SUBMITTED)
+    )
+
+
+def with_criteria(queryset: QuerySet[Pair], *, rule: GraduationRule) -> QuerySet[Pair]:
+    """Each pair with what graduation looks at, annotated in the same query."""
+    survey = rule.final_survey
+    return queryset.annotate(
+        meetings_held=subquery_count(Meeting.objects.filter(status=MeetingStatus.HELD), field="pair"),
+        project_submitted=Exists(Submission.objects.filter(project__enrollment=OuterRef("mentee"))),
+        mentee_answered=_answered(survey, "mentee"),
+        mentor_answered=_answered(survey, "mentor"),
+    )
+
+
+def criteria_of(pair: Pair, *, rule: GraduationRule) -> Criteria:
+    return graduation_criteria(
+        meetings_held=pair.meetings_held,
+        meetings_required=rule.min_meetings,
+        project_submitted=bool(pair.project_submitted),
+        survey_roles=rule.survey_roles,
+        mentee_answered=bool(pair.mentee_answered),
+        mentor_answered=bool(pair.mentor_answered),
+    )
+
+
+def eligible_filter(*, rule: GraduationRule) -> Q:
+    condition = Q(meetings_held__gte=rule.min_meetings, project_submitted=True)
+    if "mentee" in rule.survey_roles:
+        condition &= Q(mentee_answered=True)
+    if "mentor" in rule.survey_roles:
+        condition &= Q(mentor_answered=True)
+    return condition
+
+
+def graduation_pairs(
+    *, cohort: Cohort, rule: GraduationRule, show: str = GraduationFilter.TO_GRADUATE
+) -> QuerySet[Pair]:
+    """The cohort's pairs for the graduation page, with their criteria, in one query."""
+    pairs = Pair.objects.filter(cohort=cohort)
+    if show == GraduationFilter.GRADUATED:
+        pairs = pairs.filter(status=PairStatus.GRADUATED)
+    elif show != GraduationFilter.ALL:
+        pairs = pairs.filter(status=PairStatus.ACTIVE)
+    pairs = with_criteria(pairs.select_related("mentor__user", "mentee__user", "graduation"), rule=rule)
+    if show == GraduationFilter.ELIGIBLE:
+        pairs = pairs.filter(eligible_filter(rule=rule))
+    return pairs.order_by("mentee__user__full_name", "mentee__user__email", "pk")
+
+
+def graduations_visible_to(*, user: User) -> QuerySet[Graduation]:
+    """Graduations of the pairs the user is one of, and of the cohorts they coordinate."""
+    if not user.is_authenticated:
+        return Graduation.objects.none()
+    coordinated = Q(
+        pair__cohort__program__organization__memberships__user=user,
+        pair__cohort__program__organization__memberships__role=OrgRole.COORDINATOR,
+    )
+    ids = Graduation.objects.filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user) | coordinated).values("pk")
+    return Graduation.objects.filter(pk__in=ids).select_related(
+        "pair__mentor__user", "pair__mentee__user", "pair__cohort__program__organization", "graduated_by"
+    )

@@ -1,0 +1,402 @@
+"""The outcomes report: what a cohort (or every cohort of a program) achieved, from
+enrollment to the check-ins after the end.
+
+Every figure is computed from a fixed number of queries whatever the cohorts' sizes
+(rows are counted in Python from light ``values()`` queries). The funnel is the cohorts
+app's (``cohort_funnel``), which costs two queries per cohort.
+
+Matching scores come from the matching app's ``Proposal`` model (``score``, ``status``),
+loaded lazily by name: when that app has no such model the section is left out, and the
+report says so. How a proposal reaches its cohort (directly or through its run) is read
+from the model itself.
+"""
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cohorts.enums import Audience, EnrollmentStatus, ParticipantRole
+from cohorts.models import Cohort, Enrollment, Pair, PairStatus, TrainingModule
+from cohorts.selectors import FUNNEL_STAGES, cohort_funnel, with_training_progress
+from meetings.enums import MeetingStatus
+from meetings.health import GRACE_DAYS, NO_CONTACT_DAYS
+from meetings.models import Meeting
+from questionnaires.enums import ResponseStatus
+from questionnaires.models import Answer, Question
+
+from ..enums import TermChoice
+from ..models import Project, ProjectUpdate, Submission, TermChoiceRecord, TermDecision
+from ..policies import cadence_kept, term_ends_on, utc_date
+from .checkins import MONTHS, CheckIn, checkins_by_cohort
+from .figures import (
+    SUMMARISED_TYPES,
+    Aggregate,
+    CohortOutcomes,
+    GraduationFigures,
+    MatchingFigures,
+    MeetingFigures,
+    Outcomes,
+    ProjectFigures,
+    RoleTraining,
+    StatusScores,
+    SurveyFigures,
+    SurveyQuestion,
+)
+from .terms import with_continuation
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+def _required_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
+    """``cohorts.selectors.required_module_counts`` for many cohorts in one query."""
+    counts = {pk: dict.fromkeys((ParticipantRole.MENTOR, ParticipantRole.MENTEE), 0) for pk in cohort_ids}
+    for cohort_id, audience in TrainingModule.objects.filter(cohort__in=cohort_ids, required=True).values_list(
+        "cohort_id", "audience"
+    ):
+        for role in (ParticipantRole.MENTOR, ParticipantRole.MENTEE):
+            if audience in (Audience.BOTH, role):
+                counts[cohort_id][role] += 1
+    return counts
+
+
+def _training(cohort_ids, required) -> dict[int, dict[str, RoleTraining]]:
+    result = {
+        pk: {
+            role: RoleTraining(required=required[pk][role]) for role in (ParticipantRole.MENTEE, ParticipantRole.MENTOR)
+        }
+        for pk in cohort_ids
+    }
+    rows = with_training_progress(
+        Enrollment.objects.filter(cohort__in=cohort_ids, status=EnrollmentStatus.ACCEPTED)
+    ).values_list("cohort_id", "role", "required_done")
+    for cohort_id, role, done in rows:
+        figures = result[cohort_id][role]
+        figures.accepted += 1
+        if done >= figures.required:
+            figures.trained += 1
+    return result
+
+
+def proposal_model():
+    """The matching app's Proposal model, or None while it has none."""
+    try:
+        model = apps.get_model("matching", "Proposal")
+    except LookupError:
+        return None
+    names = {f.name for f in model._meta.get_fields()}
+    if not {"score", "status"} <= names:
+        return None
+    return model
+
+
+def _cohort_path(model) -> str | None:
+    fields = {f.name: f for f in model._meta.get_fields()}
+    cohort = fields.get("cohort")
+    if cohort is not None and cohort.is_relation and cohort.related_model is Cohort:
+        return "cohort"
+    for name, candidate in fields.items():
+        if candidate.many_to_one and candidate.related_model is not None:
+            inner = {f.name: f for f in candidate.related_model._meta.get_fields()}.get("cohort")
+            if inner is not None and inner.is_relation and inner.related_model is Cohort:
+                return f"{name}__cohort"
+    return None
+
+
+def _matching(cohort_ids) -> dict[int, MatchingFigures] | None:
+    model = proposal_model()
+    path = _cohort_path(model) if model is not None else None
+    if path is None:
+        return None
+    labels = dict(model._meta.get_field("status").flatchoices or [])
+    by_cohort: dict[int, dict[str, list[float]]] = {pk: defaultdict(list) for pk in cohort_ids}
+    rows = model.objects.filter(**{f"{path}__in": cohort_ids}).values_list(path, "status", "score")
+    for cohort_id, status, score in rows:
+        by_cohort[cohort_id][status].append(float(score) if score is not None else None)
+    result = {}
+    for cohort_id, statuses in by_cohort.items():
+        figures = MatchingFigures(statuses=[])
+        for status in sorted(statuses):
+            scores = [s for s in statuses[status] if s is not None]
+            figures.statuses.append(
+                StatusScores(
+                    status=status,
+                    label=str(labels.get(status, status)),
+                    count=len(statuses[status]),
+                    mean=round(statistics.fmean(scores), 3) if scores else None,
+                )
+            )
+            figures.scores.extend(scores)
+        result[cohort_id] = figures
+    return result
+
+
+def _pairs(cohort_ids, today) -> tuple[dict[int, MeetingFigures], dict[int, GraduationFigures]]:
+    pairs = list(
+        with_continuation(Pair.objects.filter(cohort__in=cohort_ids))
+        .annotate(cadence=Coalesce("meeting_settings__cadence_days", "cohort__meeting_cadence_days"))
+        .values(
+            "pk",
+            "cohort_id",
+            "status",
+            "matched_at",
+            "ended_at",
+            "continued_to",
+            "cadence",
+            "cohort__term_months",
+            "graduation__graduated_at",
+            "graduation__override_reason",
+        )
+    )
+    held: dict[int, list[datetime.date]] = defaultdict(list)
+    for pair_id, starts_at in Meeting.objects.filter(
+        pair__cohort__in=cohort_ids, status=MeetingStatus.HELD
+    ).values_list("pair_id", "starts_at"):
+        held[pair_id].append(utc_date(starts_at))
+    meetings = {pk: MeetingFigures() for pk in cohort_ids}
+    graduation = {pk: GraduationFigures() for pk in cohort_ids}
+    for row in pairs:
+        cohort_id = row["cohort_id"]
+        matched_on = utc_date(row["matched_at"])
+        if row["status"] == PairStatus.GRADUATED:
+            until = utc_date(row["graduation__graduated_at"] or row["ended_at"] or timezone.now())
+        elif row["status"] == PairStatus.ENDED and row["ended_at"] is not None:
+            until = utc_date(row["ended_at"])
+        else:
+            until = today
+        figures = meetings[cohort_id]
+        figures.pairs += 1
+        figures.held[len(held.get(row["pk"], []))] += 1
+        if cadence_kept(
+            matched_on=matched_on,
+            held_on=held.get(row["pk"], []),
+            cadence_days=row["cadence"],
+            until=max(until, matched_on),
+            first_meeting_days=NO_CONTACT_DAYS,
+            grace_days=GRACE_DAYS,
+        ):
+            figures.kept += 1
+        grad = graduation[cohort_id]
+        grad.pairs += 1
+        if row["status"] == PairStatus.GRADUATED:
+            grad.graduated += 1
+            if row["graduation__override_reason"]:
+                grad.overridden += 1
+        elif row["status"] == PairStatus.ACTIVE:
+            grad.active += 1
+        else:
+            ends_on = term_ends_on(
+                matched_at=row["matched_at"],
+                term_months=row["cohort__term_months"],
+                continued_to=row["continued_to"],
+            )
+            if row["ended_at"] is not None and utc_date(row["ended_at"]) < ends_on:
+                grad.ended_early += 1
+            else:
+                grad.ended_at_term += 1
+    return meetings, graduation
+
+
+def _terms(cohort_ids, graduation: dict[int, GraduationFigures]) -> None:
+    for cohort_id, decision, count in (
+        TermDecision.objects.filter(pair__cohort__in=cohort_ids)
+        .values("pair__cohort_id", "decision")
+        .annotate(n=Count("pk"))
+        .values_list("pair__cohort_id", "decision", "n")
+    ):
+        if decision == TermChoice.REMATCH:
+            graduation[cohort_id].rematched += count
+        elif decision == TermChoice.CONTINUE:
+            graduation[cohort_id].continued += count
+    for cohort_id, count in (
+        TermChoiceRecord.objects.filter(pair__cohort__in=cohort_ids, choice=TermChoice.REMATCH)
+        .values("pair__cohort_id")
+        .annotate(n=Count("user", distinct=True))
+        .values_list("pair__cohort_id", "n")
+    ):
+        graduation[cohort_id].rematch_requests += count
+
+
+def _people(cohort_ids, graduation: dict[int, GraduationFigures]) -> None:
+    for cohort_id, status, count in (
+        Enrollment.objects.filter(
+            cohort__in=cohort_ids, status__in=[EnrollmentStatus.ACCEPTED, EnrollmentStatus.WITHDRAWN]
+        )
+        .values("cohort_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "status", "n")
+    ):
+        if status == EnrollmentStatus.ACCEPTED:
+            graduation[cohort_id].accepted += count
+        else:
+            graduation[cohort_id].withdrawn += count
+
+
+def _projects(cohort_ids) -> dict[int, ProjectFigures]:
+    result = {pk: ProjectFigures() for pk in cohort_ids}
+    rows = (
+        Enrollment.objects.filter(cohort__in=cohort_ids, role=ParticipantRole.MENTEE, status=EnrollmentStatus.ACCEPTED)
+        .filter(Exists(Pair.objects.filter(mentee=OuterRef("pk"))))
+        .annotate(
+            has_project=Exists(Project.objects.filter(enrollment=OuterRef("pk"))),
+            has_update=Exists(ProjectUpdate.objects.filter(project__enrollment=OuterRef("pk"))),
+            submitted=Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"))),
+            in_programme=Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"), position__isnull=False)),
+        )
+        .values_list("cohort_id", "has_project", "has_update", "submitted", "in_programme")
+    )
+    for cohort_id, has_project, has_update, submitted, in_programme in rows:
+        figures = result[cohort_id]
+        figures.mentees += 1
+        figures.created += bool(has_project)
+        figures.updated += bool(has_update)
+        figures.submitted += bool(submitted)
+        figures.in_programme += bool(in_programme)
+    return result
+
+
+def _survey_questions(checkins: dict[int, dict[int, CheckIn]], cohort_ids: list[int]) -> dict[object, list]:
+    """Questions of the check-ins, summarised per cohort and for all of them together
+    (key ``None``). Sensitive questions and written answers are left out: the report is
+    read by viewers, who see no individual answers. Three queries."""
+    months_of = {
+        checkin.questionnaire.pk: months
+        for by_months in checkins.values()
+        for months, checkin in by_months.items()
+        if checkin.questionnaire is not None
+    }
+    if not months_of:
+        return {}
+    questions = list(
+        Question.objects.filter(questionnaire__in=list(months_of), sensitive=False, type__in=list(SUMMARISED_TYPES))
+        .select_related("questionnaire")
+        .prefetch_related("choices")
+        .order_by("position", "pk")
+    )
+    by_id = {q.pk: q for q in questions}
+    summaries: dict[object, dict[str, SurveyQuestion]] = defaultdict(dict)
+
+    def summary_for(scope, question: Question) -> SurveyQuestion:
+        found = summaries[scope].get(question.key)
+        if found is None:
+            found = summaries[scope][question.key] = SurveyQuestion(
+                key=question.key,
+                text=question.text,
+                type=question.type,
+                choices=[(c.value, c.label) for c in question.choices.all()],
+            )
+        return found
+
+    # Each question appears in the order of the first check-in that asks it.
+    ordered = sorted(questions, key=lambda q: (months_of[q.questionnaire_id], q.position, q.pk))
+    for question in ordered:
+        for scope in (question.questionnaire.cohort_id, None):
+            summary_for(scope, question)
+    answers = Answer.objects.filter(question_id__in=list(by_id), response__status=ResponseStatus.SUBMITTED).values_list(
+        "question_id", "value"
+    )
+    for question_id, value in answers.iterator(chunk_size=5000):
+        question = by_id[question_id]
+        months = months_of[question.questionnaire_id]
+        for scope in (question.questionnaire.cohort_id, None):
+            summary = summaries[scope][question.key]
+            summary.by_months.setdefault(months, Aggregate()).add(question.type, value)
+    return {scope: list(items.values()) for scope, items in summaries.items()}
+
+
+def _sum_checkins(per_cohort: list[dict[int, CheckIn]]) -> dict[int, CheckIn]:
+    total = {m: CheckIn(months=m, questionnaire=None) for m in MONTHS}
+    for by_months in per_cohort:
+        for months, checkin in by_months.items():
+            total[months].delivered += checkin.delivered
+            total[months].submitted += checkin.submitted
+    return total
+
+
+def _sum(items: list, cls):
+    total = cls()
+    for item in items:
+        for name in total.__dataclass_fields__:
+            value = getattr(item, name)
+            if isinstance(value, int):
+                setattr(total, name, getattr(total, name) + value)
+            elif isinstance(value, Counter):
+                getattr(total, name).update(value)
+    return total
+
+
+def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Outcomes:
+    """Every figure of the report, per cohort and for the cohorts together."""
+    today = today or timezone.localdate()
+    cohort_ids = [c.pk for c in cohorts]
+    required = _required_counts(cohort_ids)
+    funnels = {c.pk: cohort_funnel(cohort=c, required=required[c.pk]) for c in cohorts}
+    training = _training(cohort_ids, required)
+    matching = _matching(cohort_ids)
+    meetings, graduation = _pairs(cohort_ids, today)
+    _terms(cohort_ids, graduation)
+    _people(cohort_ids, graduation)
+    projects = _projects(cohort_ids)
+    checkins = checkins_by_cohort(cohorts=cohorts)
+    questions = _survey_questions(checkins, cohort_ids)
+
+    per_cohort = [
+        CohortOutcomes(
+            cohort=cohort,
+            funnel=funnels[cohort.pk],
+            training=training[cohort.pk],
+            matching=matching.get(cohort.pk) if matching is not None else None,
+            meetings=meetings[cohort.pk],
+            projects=projects[cohort.pk],
+            graduation=graduation[cohort.pk],
+            surveys=SurveyFigures(checkins=checkins[cohort.pk], questions=questions.get(cohort.pk, [])),
+        )
+        for cohort in cohorts
+    ]
+    total_training = {
+        role: _sum([o.training[role] for o in per_cohort], RoleTraining)
+        for role in (ParticipantRole.MENTEE, ParticipantRole.MENTOR)
+    }
+    total_matching = None
+    if matching is not None:
+        statuses: dict[str, list] = defaultdict(list)
+        scores: list[float] = []
+        for figures in matching.values():
+            scores.extend(figures.scores)
+            for status in figures.statuses:
+                statuses[status.status].append(status)
+        total_matching = MatchingFigures(
+            statuses=[
+                StatusScores(
+                    status=key,
+                    label=items[0].label,
+                    count=sum(s.count for s in items),
+                    mean=_weighted_mean(items),
+                )
+                for key, items in sorted(statuses.items())
+            ],
+            scores=scores,
+        )
+    total = CohortOutcomes(
+        cohort=None,
+        funnel={stage: sum(f[stage] for f in funnels.values()) for stage in FUNNEL_STAGES},
+        training=total_training,
+        matching=total_matching,
+        meetings=_sum([o.meetings for o in per_cohort], MeetingFigures),
+        projects=_sum([o.projects for o in per_cohort], ProjectFigures),
+        graduation=_sum([o.graduation for o in per_cohort], GraduationFigures),
+        surveys=SurveyFigures(
+            checkins=_sum_checkins([checkins[pk] for pk in cohort_ids]), questions=questions.get(None, [])
+        ),
+    )
+    return Outcomes(per_cohort=per_cohort, total=total, matching_available=matching is not None, as_of=today)
+
+
+def _weighted_mean(items: list[StatusScores]) -> float | None:
+    weighted = [(s.mean, s.count) for s in items if s.mean is not None]
+    count = sum(n for _, n in weighted)
+    return round(sum(m * n for m, n in weighted) / count, 3) if count else None
