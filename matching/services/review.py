@@ -70,6 +70,10 @@ def _is_member(cohort: Cohort, user: User) -> bool:
     return cohort.subcommittee.filter(user=user).exists()
 
 
+def _is_party(proposal: Proposal, user: User) -> bool:
+    return Enrollment.objects.filter(pk__in=[proposal.mentee_id, proposal.mentor_id], user=user).exists()
+
+
 @dataclass(frozen=True)
 class Tally:
     approvals: int
@@ -141,6 +145,10 @@ def vote_cast(*, proposal: Proposal, member: User, choice: str, comment: str = "
             _("This proposal is already %(status)s; votes are closed.")
             % {"status": proposal.get_status_display().lower()}
         )
+    # A member who is themself the mentee or the mentor of the pair has the plainest conflict
+    # of interest: their vote must not decide their own match.
+    if choice != VoteChoice.RECUSE and _is_party(proposal, member):
+        raise ValidationError(_("You are one of the two people of this pair: you can only recuse."))
     Vote.objects.update_or_create(proposal=proposal, member=member, defaults={"choice": choice, "comment": comment})
     _event(proposal, EventKind.VOTE, actor=member, outcome=choice, comment=comment)
     _decide_from_votes(proposal)

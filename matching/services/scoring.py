@@ -33,6 +33,9 @@ def criteria_snapshot(criteria: list[MatchingCriterion]) -> list[dict]:
             "wraparound": c.mentee_question.type == QuestionType.TIME_ZONE,
             "mentee_key": c.mentee_question.matching_key,
             "mentor_key": c.mentor_question.matching_key,
+            # A criterion on a sensitive question must never be named to the pair itself:
+            # "the same answer on <a demographic question>" would tell each one the other's answer.
+            "sensitive": c.mentee_question.sensitive or c.mentor_question.sensitive,
         }
         for c in criteria
     ]
@@ -188,8 +191,11 @@ def breakdown_rows(snapshot: list[dict], breakdown: dict) -> list[BreakdownRow]:
 
 
 def top_reasons(snapshot: list[dict], breakdown: dict, limit: int = 3) -> list[str]:
-    """Plain-language reasons for a match: the criteria that added most to its score."""
-    rows = [r for r in breakdown_rows(snapshot, breakdown) if r.contribution > 0]
+    """Plain-language reasons for a match, for the two people matched: the criteria that added
+    most to its score, leaving out those on sensitive questions (only coordinators and the
+    subcommittee may learn anything of those answers)."""
+    sensitive = {c["key"] for c in snapshot if c.get("sensitive")}
+    rows = [r for r in breakdown_rows(snapshot, breakdown) if r.contribution > 0 and r.key not in sensitive]
     rows.sort(key=lambda r: -r.contribution)
     texts = []
     for row in rows[:limit]:

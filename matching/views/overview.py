@@ -127,14 +127,19 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "matching.view_matching")
     run = run_for(cohort, run_pk)
     run.stale = match_run_is_stale(run)
-    context = {"cohort": cohort, "run": run, "can_manage": request.user.has_perm("matching.manage_matching", cohort)}
+    context = {
+        "cohort": cohort,
+        "run": run,
+        "can_manage": request.user.has_perm("matching.manage_matching", cohort),
+        "can_review": request.user.has_perm("matching.review_proposals", cohort),
+    }
     if request.htmx:
         response = render(request, "matching/_run_status.html", context)
         if not run.is_active and request.GET.get("poll"):
             # The round just finished: reload the page so that its counts and links follow.
             response["HX-Refresh"] = "true"
         return response
-    if request.user.has_perm("matching.review_proposals", cohort):
+    if context["can_review"]:
         page = Paginator(_unmatched(run), PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
         context["unmatched"] = _with_reasons(run, page.object_list)

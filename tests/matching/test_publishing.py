@@ -6,8 +6,10 @@ from cohorts.enums import CohortPhase
 from cohorts.models import Pair, PairStatus
 from matching.enums import EventKind, PairEndSource, ProposalStatus
 from matching.models import PairEnd, ProposalEvent
+from matching.selectors import criteria_of
 from matching.services.publishing import matched_pair_end, proposals_publish
 from matching.services.runs import match_run_start
+from matching.services.scoring import criteria_snapshot
 from questionnaires.services.responses import response_save
 from questionnaires.services.templating import questionnaire_from_template
 from tests.factories import (
@@ -61,6 +63,42 @@ def test_publishing_makes_the_pair_and_tells_both_people(approved, coordinator, 
     # The reasons: the criteria that added most, best first; a criterion that added nothing is left out.
     assert "- the same answer on “Career track”\n- close on “Geography”\n" in to_ada.body
     assert "Values" not in to_ada.body
+
+
+def test_the_email_never_names_a_criterion_on_a_sensitive_question(
+    cohort, coordinator, django_capture_on_commit_callbacks
+):
+    snapshot = [
+        {"key": "career_track", "label": "Career track", "kind": "same", "weight": 5, "hard": False},
+        {"key": "identity", "label": "Gender identity", "kind": "same", "weight": 5, "hard": False, "sensitive": True},
+    ]
+    ProposalFactory(
+        run__cohort=cohort,
+        run__criteria=snapshot,
+        cohort=cohort,
+        status=ProposalStatus.APPROVED,
+        score=0.9,
+        breakdown={"career_track": 0.4, "identity": 0.5},
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals_publish(cohort=cohort, by=coordinator)
+
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "- the same answer on “Career track”\n" in message.body
+        assert "Gender identity" not in message.body
+        assert "Gender identity" not in message.alternatives[0][0]
+
+
+def test_the_run_snapshot_marks_criteria_on_sensitive_questions(cohort, criteria):
+    criterion = criteria[0]
+    criterion.mentor_question.sensitive = True
+    criterion.mentor_question.save(update_fields=["sensitive"])
+
+    snapshot = criteria_snapshot(criteria_of(cohort=cohort))
+
+    assert [c["sensitive"] for c in snapshot] == [True] + [False] * (len(criteria) - 1)
 
 
 def test_publishing_twice_creates_nothing_twice(approved, coordinator, django_capture_on_commit_callbacks):

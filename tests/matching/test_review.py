@@ -167,6 +167,19 @@ def test_only_members_vote(proposal, members, coordinator):
     assert error.value.messages == ["Only members of the cohort's subcommittee vote."]
 
 
+def test_a_member_who_is_one_of_the_pair_can_only_recuse(cohort, members):
+    proposal = ProposalFactory(run__cohort=cohort, cohort=cohort, mentor__cohort=cohort, mentor__user=members[0])
+
+    with pytest.raises(ValidationError) as error:
+        vote_cast(proposal=proposal, member=members[0], choice=VoteChoice.APPROVE)
+    vote_cast(proposal=proposal, member=members[0], choice=VoteChoice.RECUSE)
+
+    assert error.value.messages == ["You are one of the two people of this pair: you can only recuse."]
+    assert list(Vote.objects.filter(proposal=proposal).values_list("member", "choice")) == [
+        (members[0].pk, VoteChoice.RECUSE)
+    ]
+
+
 def test_the_cohorts_quorum_applies(proposal, members):
     MatchingSettings.objects.create(cohort=proposal.cohort, threshold=Threshold.MAJORITY, min_votes=3)
     vote_cast(proposal=proposal, member=members[0], choice=VoteChoice.APPROVE)

@@ -100,6 +100,23 @@ def test_a_viewer_reads_counts_but_no_names(client, cohort, viewer, criteria):
     assert proposal.pk
 
 
+@pytest.mark.parametrize(("who", "shown"), [("viewer", False), ("member", True), ("coordinator", True)])
+def test_a_failed_runs_error_is_read_only_by_those_who_see_the_answers(
+    client, cohort, viewer, member, coordinator, who, shown
+):
+    run = MatchRunFactory(
+        cohort=cohort, status=MatchRunStatus.FAILED, failure_reason="The run stopped with an error: bad value 'Ada'"
+    )
+    client.force_login({"viewer": viewer, "member": member, "coordinator": coordinator}[who])
+
+    pages = [client.get(matching_url(cohort)), client.get(run.get_absolute_url())]
+
+    for response in pages:
+        assert response.status_code == 200
+        assert ("bad value &#x27;Ada&#x27;" in response.content.decode()) is shown
+        assert ("the coordinators know why" in response.content.decode()) is not shown
+
+
 def test_publishing_from_the_page(client, cohort, coordinator):
     approved = ProposalFactory(run__cohort=cohort, cohort=cohort, status=ProposalStatus.APPROVED)
     client.force_login(coordinator)
@@ -346,3 +363,17 @@ def test_people_left_unmatched_are_listed_with_the_reason(
     expected = [("Senior Mentee", "no mentor passes the hard criteria and exclusions")]
     assert [(i["enrollment"].user.full_name, str(i["reason"])) for i in page.context["unmatched"]] == expected
     assert [(i["enrollment"].user.full_name, str(i["reason"])) for i in details.context["unmatched"]] == expected
+
+
+def test_viewer_is_not_offered_links_to_the_proposals(client, cohort, viewer, member, objects):
+    run = objects["run"]
+    url = reverse("matching:run-detail", args=[cohort.pk, run.pk])
+    proposals = reverse("matching:proposal-list", args=[cohort.pk])
+
+    client.force_login(viewer)
+    for_viewer = client.get(url).content.decode()
+    client.force_login(member)
+    for_member = client.get(url).content.decode()
+
+    assert proposals not in for_viewer
+    assert proposals in for_member
