@@ -6,7 +6,9 @@
 - The coordinators of the cohort's organization read every project of the cohort, set up
   the showcase and its programme, graduate pairs and decide at the end of terms.
 - The internal showcase page is for the organization's members (coordinators and
-  viewers), the cohort's subcommittee and its participants: the people of the program.
+  viewers), the cohort's subcommittee and its accepted participants: the people of the
+  program. Someone who only applied (anyone can, through the enrollment link) or waits
+  on the waiting list is not one of them yet, and sees no project a mentee kept private.
   The public page is a different view, guarded by its token, and shows only what the
   coordinator and each mentee allowed.
 - A certificate is seen by the two people of the pair and the coordinators.
@@ -19,8 +21,9 @@ and unsaved objects.
 
 import rules
 
+from cohorts.enums import EnrollmentStatus
 from cohorts.models import PairStatus
-from cohorts.rules import is_participant, is_subcommittee_member
+from cohorts.rules import is_subcommittee_member
 from mentorship.rules import is_org_coordinator, is_org_member, is_org_viewer
 
 
@@ -41,6 +44,16 @@ def project_mentor_ids(project) -> set[int]:
         )
         project._mentor_ids = cached
     return cached
+
+
+@rules.predicate
+def is_accepted_participant(user, cohort) -> bool:
+    if not _signed_in(user) or cohort is None or cohort.pk is None:
+        return False
+    cache = user.__dict__.setdefault("_accepted_participant_cache", {})
+    if cohort.pk not in cache:
+        cache[cohort.pk] = cohort.enrollments.filter(user=user, status=EnrollmentStatus.ACCEPTED).exists()
+    return cache[cohort.pk]
 
 
 @rules.predicate
@@ -93,7 +106,7 @@ rules.add_perm("showcase.submit_project", is_project_mentee)
 # obj: the Cohort
 rules.add_perm("showcase.view_cohort_projects", is_org_coordinator)
 rules.add_perm("showcase.manage_showcase", is_org_coordinator)
-rules.add_perm("showcase.view_showcase", is_org_member | is_subcommittee_member | is_participant)
+rules.add_perm("showcase.view_showcase", is_org_member | is_subcommittee_member | is_accepted_participant)
 rules.add_perm("showcase.manage_graduation", is_org_coordinator)
 rules.add_perm("showcase.manage_terms", is_org_coordinator)
 rules.add_perm("showcase.view_checkins", is_org_coordinator)

@@ -18,6 +18,8 @@ def checkins_set_up(*, cohort: Cohort, by: User | None) -> list[Questionnaire]:
     """Add the ready post-program surveys (6, 12 and 18 months after the end) the cohort
     does not have yet, from the questionnaires app's templates; their send rules, emails
     and reminders are the questionnaires app's. Running it twice adds nothing."""
+    # The cohort row is the lock: a double click must not add each survey twice.
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).exists()
     existing = checkins_by_cohort(cohorts=[cohort])[cohort.pk]
     have_keys = set(cohort.questionnaires.exclude(template_key="").values_list("template_key", flat=True))
     created = []

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,18 +79,28 @@ def pair_graduate(
             code="not_eligible",
         )
     now = now or timezone.now()
-    Pair.objects.filter(pk=pair.pk).update(status=PairStatus.GRADUATED)
+    # Conditional, and the graduation row is unique per pair: where the row lock above is
+    # not enforced (SQLite), a double click still graduates the pair once and says so.
+    claimed = Pair.objects.filter(pk=pair.pk, status=PairStatus.ACTIVE).update(status=PairStatus.GRADUATED)
+    if claimed != 1:
+        raise ValidationError(
+            _("%(pair)s cannot graduate: the pair is no longer active.") % {"pair": pair}, code="not_active"
+        )
+    try:
+        with transaction.atomic():
+            graduation = Graduation.objects.create(
+                pair=annotated,
+                graduated_at=now,
+                graduated_by=by,
+                override_reason=override_reason if not criteria.eligible else "",
+                meetings_held=criteria.meetings_held,
+                meetings_required=criteria.meetings_required,
+                project_submitted=criteria.project_submitted,
+                survey_answered=criteria.survey_ok and criteria.survey_applies,
+            )
+    except IntegrityError:
+        raise ValidationError(_("%(pair)s has already graduated.") % {"pair": pair}, code="already_graduated") from None
     pair.status = PairStatus.GRADUATED
-    graduation = Graduation.objects.create(
-        pair=annotated,
-        graduated_at=now,
-        graduated_by=by,
-        override_reason=override_reason if not criteria.eligible else "",
-        meetings_held=criteria.meetings_held,
-        meetings_required=criteria.meetings_required,
-        project_submitted=criteria.project_submitted,
-        survey_answered=criteria.survey_ok and criteria.survey_applies,
-    )
     for role, person, partner in (
         ("mentee", annotated.mentee.user, annotated.mentor.user),
         ("mentor", annotated.mentor.user, annotated.mentee.user),

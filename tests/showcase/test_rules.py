@@ -76,7 +76,7 @@ def test_an_unsaved_project_allows_nothing(pair):
 @pytest.mark.parametrize(
     ("perm", "allowed"),
     [
-        ("showcase.view_showcase", {"mentee", "mentor", "coordinator", "viewer", "subcommittee", "applicant"}),
+        ("showcase.view_showcase", {"mentee", "mentor", "coordinator", "viewer", "subcommittee"}),
         ("showcase.manage_showcase", {"coordinator"}),
         ("showcase.view_cohort_projects", {"coordinator"}),
         ("showcase.manage_graduation", {"coordinator"}),
@@ -90,6 +90,7 @@ def test_cohort_permissions(perm, allowed, pair, coordinator, viewer, other_coor
     people = _people(pair, coordinator, viewer, other_coordinator)
     people["subcommittee"] = SubcommitteeMemberFactory(cohort=cohort).user
     people["applicant"] = EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.APPLIED).user
+    people["waitlisted"] = EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.WAITLISTED).user
     people["withdrawn"] = EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.WITHDRAWN).user
 
     granted = {name for name, user in people.items() if user.has_perm(perm, cohort)}

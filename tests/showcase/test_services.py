@@ -356,6 +356,19 @@ def test_pair_graduate_twice_is_refused(pair, coordinator, showcase_phase):
     assert Graduation.objects.count() == 1
 
 
+def test_pair_graduate_of_a_pair_with_a_stray_graduation_is_refused_and_changes_nothing(
+    pair, coordinator, showcase_phase
+):
+    Graduation.objects.create(pair=pair, graduated_at=timezone.now())
+
+    with pytest.raises(ValidationError, match="already graduated"):
+        graduation_services.pair_graduate(pair=pair, by=coordinator, override_reason="Again")
+
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.ACTIVE
+    assert Graduation.objects.count() == 1
+
+
 def test_graduation_follows_the_cohorts_setting(pair, showcase, check_in, coordinator, showcase_phase):
     make_eligible(pair, showcase=showcase, survey=check_in, meetings=2)
     GraduationSettingsFactory(cohort=pair.cohort, min_meetings=2)

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.enums import CohortPhase
+from cohorts.enums import CohortPhase, EnrollmentStatus
 from mentorship.enums import OrgRole
 from showcase.enums import FileKind
 from showcase.models import Showcase, Submission
@@ -241,6 +241,36 @@ def test_who_sees_the_showcase_page(client, pair, showcase, coordinator, viewer,
     client.force_login(user)
 
     assert client.get(_url("showcase-detail", pair.cohort_id)).status_code == status
+
+
+@pytest.mark.parametrize("status", [EnrollmentStatus.APPLIED, EnrollmentStatus.WAITLISTED])
+def test_an_applicant_sees_neither_the_showcase_nor_its_files(client, showcase, status):
+    applicant = EnrollmentFactory(cohort=showcase.cohort, status=status).user
+    private = _with_file(showcase, allow_public=False)
+    client.force_login(applicant)
+
+    page = client.get(_url("showcase-detail", showcase.cohort_id))
+    file = client.get(_url("submission-file", private.pk))
+
+    assert page.status_code == 403
+    assert file.status_code == 403
+
+
+def test_showcase_pages_never_show_a_mentees_email_address(client, cohort, viewer):
+    showcase = ShowcaseFactory(cohort=cohort, is_public=True)
+    submission = _with_file(showcase, allow_public=True, position=1)
+    mentee = submission.project.enrollment.user
+    mentee.full_name = ""
+    mentee.save()
+
+    public = client.get(showcase.get_public_url()).content.decode()
+    client.force_login(viewer)
+    internal = client.get(_url("showcase-detail", cohort.pk)).content.decode()
+
+    assert submission.project.title in public
+    assert mentee.email not in public
+    assert "A mentee" in public
+    assert mentee.email not in internal
 
 
 def test_members_see_every_submitted_project(client, showcase, viewer):
