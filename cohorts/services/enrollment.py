@@ -80,7 +80,9 @@ def enrollment_decide(*, enrollment: Enrollment, status: str, by: User) -> Enrol
     """
     if status not in DECISIONS:
         raise ValidationError(_("Unknown decision."))
-    enrollment = Enrollment.objects.select_for_update().select_related("cohort", "user").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("cohort", "user").get(pk=enrollment.pk)
+    )
     require_phase(enrollment.cohort, "review_applications")
     if enrollment.status == status:
         return enrollment
@@ -145,7 +147,7 @@ def enrollment_set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollm
     if enrollment.role != ParticipantRole.MENTOR:
         raise ValidationError(_("Only mentors have a capacity."))
     # Locked like pair_create locks it, so that a new pair and a lower capacity cannot cross.
-    enrollment = Enrollment.objects.select_for_update().select_related("cohort").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=enrollment.pk)
     capacity = _check_capacity(enrollment.cohort, enrollment.role, capacity)
     active = enrollment.pairs_as_mentor.filter(status="active").count()
     if capacity < active:

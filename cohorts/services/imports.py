@@ -157,7 +157,7 @@ def _run_chunk(import_job_id: int, rows: list[dict]) -> bool:
     The rows are chosen under the job's lock, from the count stored with the last chunk, so
     that a second worker on the same job continues after the first instead of repeating it.
     """
-    job = ImportJob.objects.select_for_update().select_related("cohort", "created_by").get(pk=import_job_id)
+    job = ImportJob.objects.select_for_update(of=("self",)).select_related("cohort", "created_by").get(pk=import_job_id)
     chunk = rows[job.processed_rows : job.processed_rows + CHUNK]
     if not chunk:
         return False

@@ -175,7 +175,7 @@ def invitation_accept(*, invitation: Invitation, user: User, acknowledge_guideli
     Accepting again with the same account does nothing; a used invitation cannot bring in
     somebody else.
     """
-    invitation = Invitation.objects.select_for_update().select_related("cohort").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=invitation.pk)
     cohort = invitation.cohort
     if invitation.status == InvitationStatus.ACCEPTED:
         if invitation.accepted_by_id == user.pk:
