@@ -3,7 +3,7 @@ from django.db.models import Count, F, Q, QuerySet
 from mentorship.models import User
 
 from .enums import ACTIVE_ENROLLMENT_STATUSES, Audience, EnrollmentStatus, InvitationStatus, ParticipantRole
-from .models import Cohort, Enrollment, PairStatus, TrainingModule
+from .models import Cohort, Enrollment, Invitation, PairStatus, TrainingModule
 
 
 def cohorts_taken_part_in(*, user: User) -> QuerySet[Cohort]:
@@ -96,9 +96,23 @@ def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> 
     """Counts of people at each stage. Three queries whatever the cohort's size (two when the
     caller already has the required module counts)."""
     totals = required if required is not None else required_module_counts(cohort=cohort)
+    return cohort_funnels(cohorts=[cohort], required={cohort.pk: totals})[cohort.pk]
+
+
+def cohort_funnels(*, cohorts: list[Cohort], required: dict[int, dict[str, int]] | None = None) -> dict[int, dict]:
+    """``cohort_funnel`` for many cohorts at once (a program's report): three queries in all,
+    whatever the number of cohorts or people."""
+    ids = [c.pk for c in cohorts]
+    if required is None:
+        required = {pk: dict.fromkeys((ParticipantRole.MENTOR, ParticipantRole.MENTEE), 0) for pk in ids}
+        for cohort_id, audience in TrainingModule.objects.filter(cohort_id__in=ids, required=True).values_list(
+            "cohort_id", "audience"
+        ):
+            for role in (ParticipantRole.MENTOR, ParticipantRole.MENTEE):
+                required[cohort_id][role] += audience in (Audience.BOTH, role)
     # One row per person: annotate first, so that values() does not group people together.
     rows = (
-        with_training_progress(Enrollment.objects.filter(cohort=cohort))
+        with_training_progress(Enrollment.objects.filter(cohort_id__in=ids))
         .annotate(
             in_pair=Count("pairs_as_mentor", distinct=True) + Count("pairs_as_mentee", distinct=True),
             active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.ACTIVE), distinct=True)
@@ -106,10 +120,11 @@ def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> 
             graduated=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.GRADUATED), distinct=True)
             + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.GRADUATED), distinct=True),
         )
-        .values("status", "role", "required_done", "in_pair", "active", "graduated")
+        .values("cohort_id", "status", "role", "required_done", "in_pair", "active", "graduated")
     )
-    counts = dict.fromkeys(FUNNEL_STAGES, 0)
+    funnels = {pk: dict.fromkeys(FUNNEL_STAGES, 0) for pk in ids}
     for row in rows:
+        counts = funnels[row["cohort_id"]]
         status = row["status"]
         if status == EnrollmentStatus.WITHDRAWN:
             counts["withdrawn"] += 1
@@ -118,7 +133,7 @@ def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> 
         if status != EnrollmentStatus.ACCEPTED:
             continue
         counts["accepted"] += 1
-        if row["required_done"] >= totals[row["role"]]:
+        if row["required_done"] >= required[row["cohort_id"]][row["role"]]:
             counts["trained"] += 1
         if row["in_pair"]:
             counts["matched"] += 1
@@ -126,8 +141,15 @@ def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> 
             counts["active"] += 1
         if row["graduated"]:
             counts["graduated"] += 1
-    counts["invited"] = cohort.invitations.exclude(status=InvitationStatus.REVOKED).count()
-    return counts
+    invited = (
+        Invitation.objects.filter(cohort_id__in=ids)
+        .exclude(status=InvitationStatus.REVOKED)
+        .values_list("cohort_id")
+        .annotate(n=Count("pk"))
+    )
+    for cohort_id, n in invited:
+        funnels[cohort_id]["invited"] = n
+    return funnels
 
 
 def people_table(*, cohort: Cohort, search: str = "", role: str = "", status: str = "") -> QuerySet[Enrollment]:

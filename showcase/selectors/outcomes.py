@@ -3,7 +3,7 @@ enrollment to the check-ins after the end.
 
 Every figure is computed from a fixed number of queries whatever the cohorts' sizes
 (rows are counted in Python from light ``values()`` queries). The funnel is the cohorts
-app's (``cohort_funnel``), which costs two queries per cohort.
+app's (``cohort_funnels``: two queries for all the cohorts).
 
 Matching scores come from the matching app's ``Proposal`` model (``score``, ``status``),
 loaded lazily by name: when that app has no such model the section is left out, and the
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from cohorts.enums import Audience, EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment, Pair, PairStatus, TrainingModule
-from cohorts.selectors import FUNNEL_STAGES, cohort_funnel, with_training_progress
+from cohorts.selectors import FUNNEL_STAGES, cohort_funnels, with_training_progress
 from meetings.enums import MeetingStatus
 from meetings.health import GRACE_DAYS, NO_CONTACT_DAYS
 from meetings.models import Meeting
@@ -334,7 +334,7 @@ def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Ou
     today = today or timezone.localdate()
     cohort_ids = [c.pk for c in cohorts]
     required = _required_counts(cohort_ids)
-    funnels = {c.pk: cohort_funnel(cohort=c, required=required[c.pk]) for c in cohorts}
+    funnels = cohort_funnels(cohorts=cohorts, required=required)
     training = _training(cohort_ids, required)
     matching = _matching(cohort_ids)
     meetings, graduation = _pairs(cohort_ids, today)
