@@ -64,11 +64,12 @@ How
 ---
 1. Every pair is scored once in float32 row blocks (criteria with few distinct answers are
    folded into a single matrix product). Each mentee keeps its best ``top_k`` mentors and a few
-   random feasible ones; the rest of the row is only remembered as a bound (and, when memory
-   allows, as 16-bit upper-bound codes).
+   random feasible ones, each mentor its best mentees; the rest of a row is only remembered as
+   a bound (and, when memory allows, as 16-bit upper-bound codes).
 2. On that sparse graph a maximum-cardinality matching and its Dulmage-Mendelsohn split turn
    the lexicographic problem into two plain min-cost full matchings, solved exactly by SciPy's
-   LAPJVsp on exact float64 scores.
+   LAPJVsp on exact float64 scores (from the previous round's prices when there is one).
+   Dropped pairs that could match one more mentee are added first, until none is left.
 3. Dual prices come from shortest paths in the residual graph. With the cardinality part kept
    as separate 0/1 integers, they certify optimality on all pairs, not only the kept ones:
    every dropped pair is screened against the prices, and any pair that could improve the

@@ -1,7 +1,8 @@
 """The first pass over all pairs, and the later screening passes of the certificate.
 
 The first pass scores every pair once (fast float32, in row blocks) and keeps, per mentee,
-the best ``top_k`` mentors plus a few random feasible ones. It also remembers, per mentee,
+the best ``top_k`` mentors plus a few random feasible ones, and per mentor its best mentees
+(one per block, from the best blocks). It also remembers, per mentee,
 an upper bound on the fast score of every pair it dropped, and (when memory allows) every
 pair's score rounded up to 16 bits, so that later passes only compare numbers instead of
 scoring again.
@@ -120,16 +121,20 @@ def first_pass(enc: Encoded, scorer: FastScorer, options: SolverOptions) -> Firs
 
     local = threading.local()
 
-    def work(r0: int, r1: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def work(r0: int, r1: int) -> tuple[np.ndarray, ...]:
         buf = getattr(local, "buf", None)
         if buf is None:
             buf = local.buf = np.empty((options.block_rows, m), dtype=np.float32)
         fast = scorer.block(r0, r1, out=buf[: r1 - r0])
         ex = extra[r0:r1] if extra is not None else np.zeros((r1 - r0, 0), dtype=np.int64)
         rl, cl, bound, has = _select(fast, k, 4 * k, ex)
+        # Each mentor's best mentee of the block: a mentor nobody ranks high still needs
+        # candidates when every seat has to be filled.
+        best_row = fast.argmax(axis=0)
+        best_val = fast[best_row, np.arange(m)]
         if codes is not None:
             codes[r0:r1] = to_codes(fast)
-        return rl + r0, cl, bound, has
+        return rl + r0, cl, bound, has, best_row + r0, best_val
 
     if m == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -137,6 +142,16 @@ def first_pass(enc: Encoded, scorer: FastScorer, options: SolverOptions) -> Firs
     parts = list(run_blocks(work, n, options.block_rows, worker_count(options)))
     rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    if parts and options.top_k_mentor > 0:
+        block_rows = np.vstack([p[4] for p in parts])
+        block_vals = np.vstack([p[5] for p in parts])
+        kk = min(options.top_k_mentor, block_vals.shape[0])
+        top = np.argpartition(-block_vals, kk - 1, axis=0)[:kk]
+        pick_rows = np.take_along_axis(block_rows, top, axis=0)
+        pick_vals = np.take_along_axis(block_vals, top, axis=0)
+        feasible = pick_vals > FEASIBLE_CUT
+        rows = np.concatenate([rows, pick_rows[feasible]])
+        cols = np.concatenate([cols, np.broadcast_to(np.arange(m), pick_rows.shape)[feasible]])
     keys = np.unique(rows.astype(np.int64) * m + cols)
     return FirstPass(
         rows=keys // m,
@@ -152,6 +167,7 @@ def screen(
     codes: np.ndarray | None,
     row_limit: np.ndarray,
     col_limit: np.ndarray,
+    *,
     rows_wanted: np.ndarray,
     options: SolverOptions,
     cols: np.ndarray | None = None,

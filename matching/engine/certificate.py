@@ -79,11 +79,11 @@ def find_violations(
     enc: Encoded,
     cert: Certificate,
     scorer: FastScorer,
+    *,
     codes: np.ndarray | None,
     edge_keys: np.ndarray,
     active: np.ndarray,
     options: SolverOptions,
-    *,
     slack: float = 0.0,
     rows: np.ndarray | None = None,
     cols: np.ndarray | None = None,
@@ -120,7 +120,7 @@ def find_violations(
             if cols is not None and np.size(cols):
                 targets.append((np.flatnonzero(in_group), np.asarray(cols)))
         for want, col_subset in targets:
-            r, c = screen(scorer, codes, row_limit, col_limit, want, options, col_subset)
+            r, c = screen(scorer, codes, row_limit, col_limit, rows_wanted=want, options=options, cols=col_subset)
             found_r.append(r)
             found_c.append(c)
     if pending is not None:

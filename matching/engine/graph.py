@@ -65,15 +65,13 @@ def max_matching(n: int, r: np.ndarray, c: np.ndarray, cap: np.ndarray) -> NDArr
     edge, seat, seat_mentor = seats(c, cap)
     if edge.size == 0:
         return np.full(n, -1, dtype=np.int64)
-    graph = sp.csr_matrix(
-        (np.ones(edge.size, dtype=np.int8), (r[edge], seat)), shape=(n, int(seat_mentor.size))
-    )
+    graph = sp.csr_matrix((np.ones(edge.size, dtype=np.int8), (r[edge], seat)), shape=(n, int(seat_mentor.size)))
     got = maximum_bipartite_matching(graph, perm_type="column")
     return np.where(got >= 0, seat_mentor[np.maximum(got, 0)], -1)
 
 
 def dm_split(
-    n: int, m: int, r: np.ndarray, c: np.ndarray, mentor_of: np.ndarray, active: np.ndarray
+    n: int, m: int, r: np.ndarray, c: np.ndarray, *, mentor_of: np.ndarray, active: np.ndarray
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Mentees and mentors reachable by alternating paths from unmatched mentees.
 
@@ -96,9 +94,9 @@ def assign_part(
     c: np.ndarray,
     s: np.ndarray,
     cap: np.ndarray,
+    *,
     prices: np.ndarray | None,
     mentor_of: np.ndarray,
-    *,
     fill_seats: bool,
 ) -> None:
     """Best-scoring full matching of one part, written into ``mentor_of``: every seat filled
@@ -133,7 +131,7 @@ def assign_part(
     er, es = ri[edge], seat
     extra = n_rows - n_seats if fill_seats else n_seats - n_rows
     other = n_rows if fill_seats else n_seats
-    if 0 < extra and extra * other <= max(4 * edge.size, DUMMY_BUDGET):
+    if extra > 0 and extra * other <= max(4 * edge.size, DUMMY_BUDGET):
         if fill_seats:
             er = np.concatenate([er, np.repeat(np.arange(n_rows), extra)])
             es = np.concatenate([es, n_seats + np.tile(np.arange(extra), n_rows)])

@@ -69,7 +69,7 @@ def kind_score(
 
 
 def overlap_score(
-    crit: Criterion, inter: np.ndarray, sa: np.ndarray, sb: np.ndarray, pa: np.ndarray, pb: np.ndarray
+    crit: Criterion, inter: np.ndarray, sa: np.ndarray, sb: np.ndarray, *, pa: np.ndarray, pb: np.ndarray
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Jaccard index of two answer sets from their shared count and sizes; 0 when both are empty."""
     present = pa & pb
@@ -109,7 +109,7 @@ def pair_shares(enc: Encoded, rows: np.ndarray, cols: np.ndarray) -> tuple[NDArr
                 inter = (ea[r] & mb[c]).sum(axis=1).astype(np.float64)
                 sa = ea[r].sum(axis=1).astype(np.float64)
                 sb = mb[c].sum(axis=1).astype(np.float64)
-                score, fail = overlap_score(crit, inter, sa, sb, pa, pb)
+                score, fail = overlap_score(crit, inter, sa, sb, pa=pa, pb=pb)
             else:
                 score, fail = kind_score(crit, enc.mentee_answers[k][r], enc.mentor_answers[k][c], pa, pb)
             shares[start : start + r.size, k] = _share(score, float(crit.weight), total)
@@ -148,7 +148,7 @@ def block_scores(
             ea = enc.mentee_answers[k][rows].astype(np.float64)
             mb = enc.mentor_answers[k][cols].astype(np.float64)
             inter = ea @ mb.T
-            s, fail = overlap_score(crit, inter, ea.sum(axis=1)[:, None], mb.sum(axis=1)[None, :], pa, pb)
+            s, fail = overlap_score(crit, inter, ea.sum(axis=1)[:, None], mb.sum(axis=1)[None, :], pa=pa, pb=pb)
         else:
             a = enc.mentee_answers[k][rows][:, None]
             b = enc.mentor_answers[k][cols][None, :]
@@ -192,8 +192,9 @@ class _OverlapPart:
         # anyway, and the union never reaches 0, so no division needs guarding.
         self.shared_left = np.ascontiguousarray(a * np.float32(coef))
         self.shared_right = np.ascontiguousarray(b.T)
-        self.union_left = np.ascontiguousarray(np.hstack([-a, np.maximum(sa, 1)[:, None], np.ones((a.shape[0], 1))]),
-                                               dtype=np.float32)
+        self.union_left = np.ascontiguousarray(
+            np.hstack([-a, np.maximum(sa, 1)[:, None], np.ones((a.shape[0], 1))]), dtype=np.float32
+        )
         self.union_right = np.ascontiguousarray(
             np.hstack([b, np.ones((b.shape[0], 1)), np.maximum(sb, 1)[:, None]]).T, dtype=np.float32
         )

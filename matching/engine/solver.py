@@ -49,13 +49,9 @@ def _pick(rows: np.ndarray, cols: np.ndarray, ex: np.ndarray, per: int) -> NDArr
 
 
 def _alternatives(
-    enc: Encoded,
-    edge_r: np.ndarray,
-    edge_c: np.ndarray,
-    edge_s: np.ndarray,
-    mentor_of: np.ndarray,
-    row_bound: np.ndarray,
+    enc: Encoded, edges: Edges, mentor_of: np.ndarray, row_bound: np.ndarray
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], int]:
+    edge_r, edge_c, edge_s = edges.r, edges.c, edges.s
     n = enc.n_mentees
     alt = np.full((n, ALTERNATIVES), -1, dtype=np.int64)
     alt_s = np.full((n, ALTERNATIVES), np.nan)
@@ -115,7 +111,14 @@ class _Run:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
         tick = time.perf_counter()
         found = find_violations(
-            self.enc, cert, self.scorer, self.fp.codes, self.edges.keys, self.active, self.opts, **kwargs
+            self.enc,
+            cert,
+            self.scorer,
+            codes=self.fp.codes,
+            edge_keys=self.edges.keys,
+            active=self.active,
+            options=self.opts,
+            **kwargs,  # type: ignore[arg-type]
         )
         self.timings["screen"] += time.perf_counter() - tick
         return found
@@ -134,7 +137,7 @@ def _settle_cardinality(run: _Run) -> Split:
         usable = run.active[run.edges.r] & (run.cap[run.edges.c] > 0)
         r, c = run.edges.r[usable], run.edges.c[usable]
         first = max_matching(n, r, c, run.cap)
-        even, odd = dm_split(n, m, r, c, first, run.active)
+        even, odd = dm_split(n, m, r, c, mentor_of=first, active=run.active)
         split = Split(even=even, odd=odd, active=run.active, cap=run.cap)
         run.timings["solve"] += time.perf_counter() - tick
         # Only the cardinality part of the certificate matters here.
@@ -148,12 +151,115 @@ def _settle_cardinality(run: _Run) -> Split:
         vr, vc, vs, vex, checked = run.violations(probe, rows=rows)
         bad = np.isinf(vex)
         run.rounds.append(
-            {"stage": "cardinality", "edges": int(run.edges.r.size), "matched": int((first >= 0).sum()),
-             "checked": checked, "violations": int(bad.sum())}
+            {
+                "stage": "cardinality",
+                "edges": int(run.edges.r.size),
+                "matched": int((first >= 0).sum()),
+                "checked": checked,
+                "violations": int(bad.sum()),
+            }
         )
         if not bad.any():
             return split
         run.add(vr[bad], vc[bad], vs[bad], vs[bad])
+
+
+def _dirty(
+    row_shift: np.ndarray, col_shift: np.ndarray, active: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Mentees and mentors whose pairs must be screened again after the potentials moved.
+
+    A pair's dual sum is its mentee's potential minus its mentor's, so for any threshold t the
+    sum cannot drop when the mentee's potential moved by at least t and the mentor's by at most
+    t. Potentials often all move together; the threshold that leaves the least to screen wins,
+    and when that is still most pairs, everything is screened (``None, None``) in one sweep.
+    """
+    if not row_shift.size or not col_shift.size:
+        return np.flatnonzero(row_shift < 0), np.flatnonzero(col_shift > 0)
+    live = row_shift[active]
+    options = {0.0, float(np.median(live)) if live.size else 0.0, float(np.median(col_shift))}
+    best = None
+    for t in sorted(options):
+        rows = np.flatnonzero((row_shift < t) & active)
+        cols = np.flatnonzero(col_shift > t)
+        # Screening a few mentors' columns reads scattered memory: count it double.
+        cost = rows.size * col_shift.size + 2 * cols.size * row_shift.size
+        if best is None or cost < best[0]:
+            best = (cost, rows, cols)
+    assert best is not None
+    if best[0] >= 0.6 * row_shift.size * col_shift.size:
+        return None, None
+    return best[1], best[2]
+
+
+def _optimise_score(run: _Run, split: Split) -> tuple[NDArray[np.int64], Certificate]:
+    """Best score at the settled cardinality: solve, certify, screen, grow, until nothing breaks."""
+    n, opts, edges, timings, active = run.enc.n_mentees, run.opts, run.edges, run.timings, run.active
+    mentor_of = np.full(n, -1, dtype=np.int64)
+    prices: np.ndarray | None = None
+    dist: np.ndarray | None = None
+    redo = (True, True)
+    screen_rows: np.ndarray | None = None
+    screen_cols: np.ndarray | None = None
+    pending: tuple[np.ndarray, np.ndarray] | None = None
+    row_pot = col_pot = None
+    while True:
+        tick = time.perf_counter()
+        in_a, in_b = split.parts(edges.r, edges.c)
+        for part, fill, again in ((in_a, True, redo[0]), (in_b, False, redo[1])):
+            if again:
+                mentor_of[np.unique(edges.r[part])] = -1
+                assign_part(
+                    edges.r[part],
+                    edges.c[part],
+                    edges.s[part],
+                    run.cap,
+                    prices=prices,
+                    mentor_of=mentor_of,
+                    fill_seats=fill,
+                )
+        cert, dist, new_row_pot, new_col_pot = certify(split, edges, mentor_of, dist)
+        timings["solve"] += time.perf_counter() - tick
+        if row_pot is not None:
+            screen_rows, screen_cols = _dirty(new_row_pot - row_pot, new_col_pot - col_pot, active)
+        row_pot, col_pot = new_row_pot, new_col_pot
+        vr, vc, vs, vex, checked = run.violations(
+            cert, slack=opts.near_slack, rows=screen_rows, cols=screen_cols, pending=pending
+        )
+        bad = vex > opts.tolerance
+        run.rounds.append(
+            {
+                "stage": "score",
+                "edges": int(edges.r.size),
+                "checked": checked,
+                "violations": int(bad.sum()),
+                "near": int((~bad).sum()),
+                "screened_rows": None if screen_rows is None else int(screen_rows.size),
+                "screened_cols": None if screen_cols is None else int(screen_cols.size),
+            }
+        )
+        if not bad.any():
+            break
+        if len(run.rounds) >= opts.max_rounds:
+            raise RuntimeError(f"no certificate after {len(run.rounds)} rounds")
+        if np.isinf(vex).any():
+            # Cannot happen once the cardinality is settled, but if it did, settle it again.
+            run.add(vr, vc, vs, vex)
+            split = _settle_cardinality(run)
+            mentor_of[:] = -1
+            prices = dist = row_pot = col_pot = screen_rows = screen_cols = pending = None
+            redo = (True, True)
+            continue
+        chosen = run.add(vr, vc, vs, vex)
+        # Flagged pairs left out are looked at again next round whatever their prices do.
+        pending = (vr[~chosen], vc[~chosen])
+        new_a, new_b = split.parts(vr[chosen], vc[chosen])
+        redo = (bool(new_a.any()), bool(new_b.any()))
+        # The previous prices are a good start only while most mentees keep their options;
+        # after a large change a cold start is faster than repairing them.
+        touched = np.unique(vr[chosen]).size
+        prices = cert.v if touched <= opts.warm_limit * max(1, int(active.sum())) else None
+    return mentor_of, cert
 
 
 def _solve_encoded(enc: Encoded, opts: SolverOptions) -> Assignment:
@@ -171,58 +277,7 @@ def _solve_encoded(enc: Encoded, opts: SolverOptions) -> Assignment:
     run = _Run(enc, opts, scorer, fp, edges, active, enc.remaining_capacity(), timings, [])
     split = _settle_cardinality(run)
 
-    mentor_of = np.full(n, -1, dtype=np.int64)
-    prices: np.ndarray | None = None
-    dist: np.ndarray | None = None
-    redo = (True, True)
-    screen_rows: np.ndarray | None = None
-    screen_cols: np.ndarray | None = None
-    pending: tuple[np.ndarray, np.ndarray] | None = None
-    row_pot = col_pot = None
-    while True:
-        tick = time.perf_counter()
-        in_a, in_b = split.parts(edges.r, edges.c)
-        for part, fill, again in ((in_a, True, redo[0]), (in_b, False, redo[1])):
-            if again:
-                mentor_of[np.unique(edges.r[part])] = -1
-                assign_part(edges.r[part], edges.c[part], edges.s[part], run.cap, prices, mentor_of, fill_seats=fill)
-        cert, dist, new_row_pot, new_col_pot = certify(split, edges, mentor_of, dist)
-        timings["solve"] += time.perf_counter() - tick
-        if row_pot is not None:
-            # A pair's dual sum only drops if its mentee's potential dropped or its mentor's rose.
-            screen_rows = np.flatnonzero(new_row_pot < row_pot)
-            screen_cols = np.flatnonzero(new_col_pot > col_pot)
-        row_pot, col_pot = new_row_pot, new_col_pot
-        vr, vc, vs, vex, checked = run.violations(
-            cert, slack=opts.near_slack, rows=screen_rows, cols=screen_cols, pending=pending
-        )
-        bad = vex > opts.tolerance
-        run.rounds.append(
-            {"stage": "score", "edges": int(edges.r.size), "checked": checked, "violations": int(bad.sum()),
-             "near": int((~bad).sum()), "screened_rows": None if screen_rows is None else int(screen_rows.size),
-             "screened_cols": None if screen_cols is None else int(screen_cols.size)}
-        )
-        if not bad.any():
-            break
-        if len(run.rounds) >= opts.max_rounds:
-            raise RuntimeError(f"no certificate after {len(run.rounds)} rounds")
-        if np.isinf(vex).any():
-            # Cannot happen once the cardinality is settled, but if it did, settle it again.
-            run.add(vr, vc, vs, vex)
-            split = _settle_cardinality(run)
-            mentor_of[:] = -1
-            prices = dist = row_pot = col_pot = screen_rows = screen_cols = pending = None
-            redo = (True, True)
-            continue
-        chosen = run.add(vr, vc, vs, vex)
-        left = bad & ~chosen
-        pending = (vr[left], vc[left])
-        new_a, new_b = split.parts(vr[chosen], vc[chosen])
-        redo = (bool(new_a.any()), bool(new_b.any()))
-        # The previous prices are a good start only while most mentees keep their options;
-        # after a large change a cold start is faster than repairing them.
-        touched = np.unique(vr[chosen]).size
-        prices = cert.v if touched <= opts.warm_limit * max(1, int(active.sum())) else None
+    mentor_of, cert = _optimise_score(run, split)
     return _finish(run, mentor_of, cert, initial_edges, clock)
 
 
@@ -243,7 +298,7 @@ def _finish(run: _Run, mentor_of: np.ndarray, cert: Certificate, initial_edges: 
     if enc.fixed_mentees.size:
         score[enc.fixed_mentees] = pair_scores(enc, enc.fixed_mentees, enc.fixed_mentors)[0]
     total = math.fsum(score[matched].tolist())
-    alt, alt_s, redone = _alternatives(enc, edge_r, edge_c, edge_s, mentor_of, fp.row_bound)
+    alt, alt_s, redone = _alternatives(enc, run.edges, mentor_of, fp.row_bound)
     open_cols = cap > 0
     dual = math.fsum(cert.u[active].tolist()) + math.fsum((cap[open_cols] * cert.v[open_cols]).tolist())
     primal = math.fsum(score[solved].tolist())
@@ -262,7 +317,10 @@ def _finish(run: _Run, mentor_of: np.ndarray, cert: Certificate, initial_edges: 
         # Pairs within the tolerance of breaking the certificate are accepted; each matched
         # mentee can lose at most that much.
         "gap_bound": max(0.0, dual - primal) + int(solved.size) * opts.tolerance,
-        "seconds": {**{k: round(v, 4) for k, v in timings.items()}, "total": round(time.perf_counter() - clock, 4)},
+        "seconds": {
+            **{k: round(v, 4) for k, v in timings.items()},
+            "total": round(time.perf_counter() - clock, 4),
+        },
     }
     return Assignment(
         mentor_of=mentor_of,

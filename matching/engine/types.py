@@ -93,10 +93,13 @@ class Problem:
 
 @dataclass(frozen=True)
 class SolverOptions:
-    """Tuning knobs; none of them changes the result, only how fast it is reached."""
+    """Tuning knobs. None of them changes the matched count or the total score, only how fast
+    they are reached (and, among equally good assignments, which one comes back)."""
 
     # Best mentors kept per mentee before solving.
     top_k: int = 12
+    # Best mentees kept per mentor (each from a different block of mentees).
+    top_k_mentor: int = 8
     # Random feasible mentors kept per mentee: they make the candidate graph reach far enough
     # that the largest matching is usually found on the first solve.
     random_extra: int = 6
@@ -104,10 +107,10 @@ class SolverOptions:
     add_per_round: int = 64
     # Pairs within this much of breaking the certificate are added along with the ones that
     # break it, which usually saves a round.
-    near_slack: float = 0.01
+    near_slack: float = 0.03
     # Restart the solver from the previous round's prices when at most this share of mentees
     # got new candidate pairs.
-    warm_limit: float = 0.05
+    warm_limit: float = 0.5
     block_rows: int = 256
     # 0 means one worker per available core (at most 4).
     threads: int = 0

@@ -169,7 +169,7 @@ def problem_st(draw: st.DrawFn) -> Problem:
     return Problem(mentees, mentors, crits, excluded=excluded, fixed=fixed)
 
 
-SMALL = SolverOptions(top_k=1, random_extra=1)
+SMALL = SolverOptions(top_k=1, top_k_mentor=0, random_extra=1)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -260,7 +260,7 @@ def random_encoded(n: int, m: int, seed: int, *, fixed: int = 0):
     [
         (300, 150, 1, 0, None),
         (300, 150, 2, 10, None),
-        (300, 120, 3, 0, SolverOptions(score_cache_bytes=0, top_k=3, random_extra=0)),
+        (300, 120, 3, 0, SolverOptions(score_cache_bytes=0, top_k=3, top_k_mentor=0, random_extra=0)),
         (250, 200, 4, 5, SolverOptions(threads=2, block_rows=32)),
     ],
 )
@@ -319,7 +319,7 @@ def test_screening_catches_a_violating_dropped_pair() -> None:
     edge_keys = np.sort(assigned * m + got.mentor_of[assigned])
     opts = SolverOptions()
     # The real prices hold for every pair, kept or dropped.
-    assert find_violations(enc, cert, scorer, None, edge_keys, active, opts)[0].size == 0
+    assert find_violations(enc, cert, scorer, codes=None, edge_keys=edge_keys, active=active, options=opts)[0].size == 0
     # Pick the dropped pair closest to breaking the certificate, and undercut it a little.
     scores, feasible = block_scores(enc, np.arange(enc.n_mentees))
     slack = cert.u[:, None] + cert.v[None, :] - scores
@@ -332,7 +332,9 @@ def test_screening_catches_a_violating_dropped_pair() -> None:
     tampered = Certificate(alpha=cert.alpha, beta=cert.beta, u=u, v=cert.v)
     # Both screening modes: scoring again, and reading the 16-bit score cache.
     for codes in (None, first_pass(enc, scorer, opts).codes):
-        vr, vc, _, vex, _ = find_violations(enc, tampered, scorer, codes, edge_keys, active, opts)
+        vr, vc, _, vex, _ = find_violations(
+            enc, tampered, scorer, codes=codes, edge_keys=edge_keys, active=active, options=opts
+        )
         hit = (vr == i) & (vc == j)
         assert hit.any()
         assert vex[hit][0] == pytest.approx(0.01, abs=1e-9)
@@ -348,7 +350,7 @@ def test_optimum_outside_the_first_candidates_is_still_found() -> None:
         Mentor(11 + j, 1, {"track": "b", "tz": float(j)}) for j in range(4)
     ]
     problem = Problem(mentees, mentors, crits)
-    result = solve(problem, SolverOptions(top_k=1, random_extra=0))
+    result = solve(problem, SolverOptions(top_k=1, top_k_mentor=0, random_extra=0))
     matched, score = brute_force(problem)
     assert result.matched_count == matched == 4
     assert close(result.total_score, score)
@@ -442,7 +444,7 @@ def test_alternatives_are_the_three_best_other_feasible_mentors() -> None:
     mentors = [Mentor(10 + j, 1, {"tz": z, "lvl": lv}) for j, (z, lv) in enumerate(zip(zones, levels, strict=True))]
     mentors.append(Mentor(30, 0, {"tz": 0.0, "lvl": 5}))  # takes nobody this round
     excluded = frozenset({(1, 11)})
-    for options in (None, SolverOptions(top_k=1, random_extra=0)):
+    for options in (None, SolverOptions(top_k=1, top_k_mentor=0, random_extra=0)):
         result = solve(Problem([mentee], mentors, crits, excluded=excluded), options)
         assert result.pairs[0].mentor_id == 10
         alts = result.alternatives[1]
@@ -454,7 +456,7 @@ def test_alternatives_are_the_three_best_other_feasible_mentors() -> None:
 def test_alternatives_match_brute_force_on_random_problems() -> None:
     enc = random_encoded(80, 40, 11)
     scores, feasible = block_scores(enc, np.arange(enc.n_mentees))
-    for options in (None, SolverOptions(top_k=2, random_extra=0)):
+    for options in (None, SolverOptions(top_k=2, top_k_mentor=0, random_extra=0)):
         got = solve_encoded(enc, options)
         for i in range(enc.n_mentees):
             ok = feasible[i] & (enc.capacity > 0)
@@ -521,7 +523,10 @@ def base_problem(**changes: object) -> Problem:
         (base_problem(criteria=[Criterion("t", SAME, -1.0)]), "outside 0..10"),
         (base_problem(criteria=[Criterion("t", SAME, float("nan"))]), "finite"),
         (base_problem(criteria=[Criterion("t", "similar", 1.0)]), "unknown kind"),
-        (base_problem(criteria=[Criterion("t", SAME, 1.0), Criterion("t", DIFFERENT, 1.0)]), "duplicate criterion"),
+        (
+            base_problem(criteria=[Criterion("t", SAME, 1.0), Criterion("t", DIFFERENT, 1.0)]),
+            "duplicate criterion",
+        ),
         (base_problem(criteria=[Criterion("z", DISTANCE, 1.0, scale=0.0)]), "scale"),
         (base_problem(mentors=[Mentor(10, -1, {})]), "negative capacity"),
         (base_problem(mentees=[Mentee(1, {}), Mentee(1, {})]), "duplicate mentee id"),
