@@ -267,6 +267,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "questionnaires-send-due": {"task": "questionnaires.send_due", "schedule": crontab(minute="*/15")},
     "questionnaires-send-reminders": {"task": "questionnaires.send_reminders", "schedule": crontab(minute=5)},
+    "questionnaires-delete-old-exports": {
+        "task": "questionnaires.delete_old_exports",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Hourly, so that "two days before" and "the day after" are right to the hour.
     "meetings-send-meeting-reminders": {"task": "meetings.send_meeting_reminders", "schedule": crontab(minute=5)},
     "meetings-send-log-reminders": {"task": "meetings.send_log_reminders", "schedule": crontab(minute=35)},

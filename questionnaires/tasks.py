@@ -27,9 +27,16 @@ def task_send_reminders() -> int:
     return reminded
 
 
-@shared_task(name="questionnaires.export_answers")
+@shared_task(name="questionnaires.export_answers", acks_late=True)
 def task_export_answers(*, export_job_id: int) -> None:
     from .services.exports import export_run  # noqa: PLC0415 -- services import the models
 
     if export_run(export_job_id=export_job_id) is None:
         logger.info("Export %s is gone or already taken", export_job_id)
+
+
+@shared_task(name="questionnaires.delete_old_exports")
+def task_delete_old_exports() -> int:
+    from .services.exports import exports_delete_old  # noqa: PLC0415 -- services import the models
+
+    return exports_delete_old()

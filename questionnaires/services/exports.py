@@ -1,6 +1,7 @@
 """CSV exports of a questionnaire's answers, one row per person, written by a worker."""
 
 import csv
+import datetime
 import io
 import logging
 import re
@@ -9,6 +10,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,6 +23,10 @@ from ..models import ExportJob, Questionnaire, Response
 logger = logging.getLogger(__name__)
 
 CHUNK = 500
+# A running export that has not written progress for this long has lost its worker.
+STALE_AFTER = datetime.timedelta(minutes=10)
+# Exported files may hold sensitive answers: they are deleted after this many days.
+KEEP_FOR = datetime.timedelta(days=7)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -59,9 +65,12 @@ def _columns(questionnaire: Questionnaire, include_sensitive: bool) -> list:
 
 def export_run(*, export_job_id: int) -> ExportJob | None:
     """Write the CSV of a queued export. Claimed with a conditional update, so a second run
-    of the same job does nothing. A failure is recorded on the job, not raised."""
-    claimed = ExportJob.objects.filter(pk=export_job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now()
+    of the same job does nothing; a run whose worker died (no progress for STALE_AFTER) may
+    be claimed again, and starts over. A failure is recorded on the job, not raised."""
+    now = timezone.now()
+    claimable = Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, updated_at__lt=now - STALE_AFTER)
+    claimed = ExportJob.objects.filter(claimable, pk=export_job_id).update(
+        status=ExportStatus.RUNNING, started_at=now, updated_at=now, processed_rows=0
     )
     if not claimed:
         return None
@@ -124,3 +133,15 @@ def _write(job: ExportJob) -> None:
     job.processed_rows = done
     job.status, job.finished_at = ExportStatus.SUCCEEDED, timezone.now()
     job.save(update_fields=["file", "processed_rows", "status", "finished_at", "updated_at"])
+
+
+def exports_delete_old(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of exports finished more than KEEP_FOR ago; the job rows stay, so the
+    page can say the file has expired. Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - KEEP_FOR
+    deleted = 0
+    for job in ExportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
+        deleted += 1
+    return deleted

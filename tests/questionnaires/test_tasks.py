@@ -326,3 +326,52 @@ def test_export_file_name_keeps_its_random_part_for_long_titles(application, men
     job.refresh_from_db()
     assert job.status == ExportStatus.SUCCEEDED
     assert re.fullmatch(r"exports/questionnaires/[a-z-]{1,40}-\d{8}-\d{4}-[0-9a-f]{16}\.csv", job.file.name)
+
+
+def test_export_whose_worker_died_is_claimed_again_and_finished(
+    application, mentee, coordinator, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from questionnaires.models import ExportJob
+    from questionnaires.services.exports import export_run
+
+    _submit(application, mentee, "Lead")
+    job = ExportJob.objects.create(questionnaire=application, requested_by=coordinator, status=ExportStatus.RUNNING)
+
+    assert export_run(export_job_id=job.pk) is None
+    ExportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=11))
+    finished = export_run(export_job_id=job.pk)
+
+    assert finished.status == ExportStatus.SUCCEEDED
+    assert len(_rows(finished)) == 2
+
+
+def test_old_export_files_are_deleted_and_recent_ones_kept(
+    application, mentee, coordinator, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from questionnaires.models import ExportJob
+    from questionnaires.services.exports import exports_delete_old
+
+    _submit(application, mentee, "Lead")
+    with django_capture_on_commit_callbacks(execute=True):
+        old = export_request(questionnaire=application, by=coordinator, include_sensitive=False)
+        recent = export_request(questionnaire=application, by=coordinator, include_sensitive=False)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    old_name = old.file.name
+    ExportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
+
+    deleted = exports_delete_old()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (deleted, old.file.name, bool(recent.file.name)) == (1, "", True)
+    assert not old.file.storage.exists(old_name)
+    assert recent.file.storage.exists(recent.file.name)
