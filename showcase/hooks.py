@@ -157,51 +157,45 @@ def cohort_sections(cohort, user) -> list[Section]:
                 order=60,
             )
         )
-    if user.has_perm("showcase.view_cohort_projects", cohort):
-        sections.append(
-            Section(
-                _("Independent projects"),
-                _url("showcase:project-list", cohort.pk),
-                _("Where each mentee's project stands."),
-                order=61,
-            )
-        )
-    if user.has_perm("showcase.manage_graduation", cohort):
-        sections.append(
-            Section(
-                _("Graduation"),
-                _url("showcase:graduation-list", cohort.pk),
-                _("Which pairs finished what the program asks; graduate them."),
-                order=62,
-            )
-        )
-    if user.has_perm("showcase.manage_terms", cohort):
-        sections.append(
-            Section(
-                _("End of term"),
-                _url("showcase:term-list", cohort.pk),
-                _("What each pair wants when its term ends: continue, re-match or end."),
-                order=63,
-            )
-        )
-    if user.has_perm("showcase.view_checkins", cohort):
-        sections.append(
-            Section(
-                _("Post-program check-ins"),
-                _url("showcase:checkin-list", cohort.pk),
-                _("Who answered the surveys at 6, 12 and 18 months."),
-                order=64,
-            )
-        )
-    if user.has_perm("cohorts.view_reports", cohort):
-        sections.append(
-            Section(
-                _("Outcomes report"),
-                _url("showcase:outcomes-cohort", cohort.pk),
-                _("From enrollment to the check-ins after the end, with charts and a CSV export."),
-                order=65,
-            )
-        )
+    for perm, title, url_name, description, order in (
+        (
+            "showcase.view_cohort_projects",
+            _("Independent projects"),
+            "showcase:project-list",
+            _("Where each mentee's project stands."),
+            61,
+        ),
+        (
+            "showcase.manage_graduation",
+            _("Graduation"),
+            "showcase:graduation-list",
+            _("Which pairs finished what the program asks; graduate them."),
+            62,
+        ),
+        (
+            "showcase.manage_terms",
+            _("End of term"),
+            "showcase:term-list",
+            _("What each pair wants when its term ends: continue, re-match or end."),
+            63,
+        ),
+        (
+            "showcase.view_checkins",
+            _("Post-program check-ins"),
+            "showcase:checkin-list",
+            _("Who answered the surveys at 6, 12 and 18 months."),
+            64,
+        ),
+        (
+            "cohorts.view_reports",
+            _("Outcomes report"),
+            "showcase:outcomes-cohort",
+            _("From enrollment to the check-ins after the end, with charts and a CSV export."),
+            65,
+        ),
+    ):
+        if user.has_perm(perm, cohort):
+            sections.append(Section(title, _url(url_name, cohort.pk), description, order=order))
     return sections
 
 
