@@ -15,15 +15,10 @@ def cohort_for(request, pk: int, perm: str = "cohorts.view_cohort") -> Cohort:
     return cohort
 
 
-def own_enrollment(request, cohort: Cohort, *, any_status: bool = False) -> Enrollment | None:
-    queryset = Enrollment.objects.filter(cohort=cohort, user=request.user)
-    if not any_status:
-        queryset = queryset.filter(status__in=ACTIVE_ENROLLMENT_STATUSES)
-    return queryset.select_related("cohort").first()
-
-
-def own_enrollment_or_404(request, cohort: Cohort) -> Enrollment:
-    enrollment = own_enrollment(request, cohort)
-    if enrollment is None:
-        raise PermissionDenied
-    return enrollment
+def own_enrollment(request, cohort: Cohort) -> Enrollment | None:
+    """The person's own place in the cohort, short of declined or withdrawn."""
+    return (
+        Enrollment.objects.filter(cohort=cohort, user=request.user, status__in=ACTIVE_ENROLLMENT_STATUSES)
+        .select_related("cohort")
+        .first()
+    )

@@ -4,8 +4,8 @@ of another organization or cohort is a 404), then the rules permission (403)."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from cohorts.models import Cohort
 from cohorts.selectors import cohorts_visible_to
+from cohorts.views.access import cohort_for  # noqa: F401 -- the one lookup of a cohort, re-exported for this app's views
 
 from ..models import ExportJob, Question, Questionnaire, Response, Section, SendRule
 
@@ -13,12 +13,6 @@ from ..models import ExportJob, Question, Questionnaire, Response, Section, Send
 def _require(user, perm: str, obj) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def cohort_for(request, pk: int, perm: str) -> Cohort:
-    cohort = get_object_or_404(cohorts_visible_to(user=request.user), pk=pk)
-    _require(request.user, perm, cohort)
-    return cohort
 
 
 def _visible(user):

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 
-from cohorts.models import Cohort, Pair
+from cohorts.models import Pair
 from cohorts.selectors import cohorts_visible_to
+from cohorts.views.access import cohort_for  # noqa: F401 -- the one lookup of a cohort, re-exported for this app's views
 from meetings.selectors import pairs_of, pairs_visible_to
 
 from ..models import Graduation, Milestone, Project, ProjectUpdate, Submission
@@ -18,12 +19,6 @@ from ..selectors.projects import projects_visible_to
 def require(user, perm: str, obj) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def cohort_for(request, pk: int, perm: str) -> Cohort:
-    cohort = get_object_or_404(cohorts_visible_to(user=request.user), pk=pk)
-    require(request.user, perm, cohort)
-    return cohort
 
 
 def project_for(request, pk: int, perm: str = "showcase.view_project") -> Project:
