@@ -1,37 +1,34 @@
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from mentorship.models import User
+from mentorship.selectors import membership_exists
 
 from .enums import ACTIVE_ENROLLMENT_STATUSES, Audience, EnrollmentStatus, InvitationStatus, ParticipantRole
-from .models import Cohort, Enrollment, Invitation, PairStatus, TrainingModule
+from .models import Cohort, Enrollment, Invitation, PairStatus, SubcommitteeMember, TrainingModule
+
+
+def _takes_part(user: User) -> Q:
+    # EXISTS per cohort rather than joins: a join over enrollments and the subcommittee returns
+    # one row per participant, to be folded back with DISTINCT (15,000 rows for one cohort of
+    # 5,000 people); an EXISTS stops at the first matching row of an index.
+    enrolled = Enrollment.objects.filter(cohort=OuterRef("pk"), user=user, status__in=ACTIVE_ENROLLMENT_STATUSES)
+    seated = SubcommitteeMember.objects.filter(cohort=OuterRef("pk"), user=user)
+    return Q(Exists(enrolled)) | Q(Exists(seated))
 
 
 def cohorts_taken_part_in(*, user: User) -> QuerySet[Cohort]:
     """Cohorts the user is a participant of, or sits on the subcommittee of."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    return (
-        Cohort.objects.filter(
-            Q(enrollments__user=user, enrollments__status__in=ACTIVE_ENROLLMENT_STATUSES) | Q(subcommittee__user=user)
-        )
-        .select_related("program__organization")
-        .distinct()
-    )
+    return Cohort.objects.filter(_takes_part(user)).select_related("program__organization")
 
 
 def cohorts_visible_to(*, user: User) -> QuerySet[Cohort]:
     """Every cohort the user may open: those of their organizations and those they take part in."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    return (
-        Cohort.objects.filter(
-            Q(program__organization__memberships__user=user)
-            | Q(enrollments__user=user, enrollments__status__in=ACTIVE_ENROLLMENT_STATUSES)
-            | Q(subcommittee__user=user)
-        )
-        .select_related("program__organization")
-        .distinct()
-    )
+    member = membership_exists(user=user, organization="program__organization")
+    return Cohort.objects.filter(Q(member) | _takes_part(user)).select_related("program__organization")
 
 
 # --- Training ---------------------------------------------------------------------------

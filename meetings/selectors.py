@@ -11,6 +11,7 @@ from django.utils import timezone
 from cohorts.models import Cohort, Pair, PairStatus
 from mentorship.enums import OrgRole
 from mentorship.models import User
+from mentorship.selectors import membership_exists
 
 from .enums import OPEN_MEETING_STATUSES, Health, MeetingStatus
 from .health import HEALTH_ORDER, pair_health, today_utc, utc_date
@@ -35,12 +36,8 @@ def pairs_visible_to(*, user: User) -> QuerySet[Pair]:
     """
     if not user.is_authenticated:
         return Pair.objects.none()
-    coordinated = Q(
-        cohort__program__organization__memberships__user=user,
-        cohort__program__organization__memberships__role=OrgRole.COORDINATOR,
-    )
-    ids = Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user) | coordinated).values("pk")
-    return Pair.objects.filter(pk__in=ids).select_related(*PAIR_RELATED)
+    coordinated = membership_exists(user=user, organization="cohort__program__organization", role=OrgRole.COORDINATOR)
+    return Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user) | coordinated).select_related(*PAIR_RELATED)
 
 
 def pairs_of(*, user: User) -> QuerySet[Pair]:

@@ -7,6 +7,7 @@ from meetings.enums import MeetingStatus
 from meetings.models import Meeting
 from mentorship.enums import OrgRole
 from mentorship.models import User
+from mentorship.selectors import membership_exists
 from questionnaires.enums import Kind, ResponseStatus
 from questionnaires.models import Questionnaire, Response
 
@@ -115,11 +116,9 @@ def graduations_visible_to(*, user: User) -> QuerySet[Graduation]:
     """Graduations of the pairs the user is one of, and of the cohorts they coordinate."""
     if not user.is_authenticated:
         return Graduation.objects.none()
-    coordinated = Q(
-        pair__cohort__program__organization__memberships__user=user,
-        pair__cohort__program__organization__memberships__role=OrgRole.COORDINATOR,
+    coordinated = membership_exists(
+        user=user, organization="pair__cohort__program__organization", role=OrgRole.COORDINATOR
     )
-    ids = Graduation.objects.filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user) | coordinated).values("pk")
-    return Graduation.objects.filter(pk__in=ids).select_related(
-        "pair__mentor__user", "pair__mentee__user", "pair__cohort__program__organization", "graduated_by"
-    )
+    return Graduation.objects.filter(
+        Q(pair__mentor__user=user) | Q(pair__mentee__user=user) | coordinated
+    ).select_related("pair__mentor__user", "pair__mentee__user", "pair__cohort__program__organization", "graduated_by")

@@ -7,6 +7,7 @@ from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment, Pair, PairStatus
 from mentorship.enums import OrgRole
 from mentorship.models import User
+from mentorship.selectors import membership_exists
 
 from ..enums import ProjectStage
 from ..models import Milestone, Project, ProjectUpdate, Submission, UpdateComment
@@ -22,12 +23,12 @@ def projects_visible_to(*, user: User) -> QuerySet[Project]:
     if not user.is_authenticated:
         return Project.objects.none()
     mentored = Pair.objects.filter(mentor__user=user, status__in=MENTORING_STATUSES).values("mentee_id")
-    coordinated = Q(
-        enrollment__cohort__program__organization__memberships__user=user,
-        enrollment__cohort__program__organization__memberships__role=OrgRole.COORDINATOR,
+    coordinated = membership_exists(
+        user=user, organization="enrollment__cohort__program__organization", role=OrgRole.COORDINATOR
     )
-    ids = Project.objects.filter(Q(enrollment__user=user) | Q(enrollment_id__in=mentored) | coordinated).values("pk")
-    return Project.objects.filter(pk__in=ids).select_related(*PROJECT_RELATED)
+    return Project.objects.filter(
+        Q(enrollment__user=user) | Q(enrollment_id__in=mentored) | coordinated
+    ).select_related(*PROJECT_RELATED)
 
 
 def own_mentee_enrollment(*, cohort: Cohort, user: User) -> Enrollment | None:
