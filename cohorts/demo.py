@@ -57,7 +57,7 @@ APPLICANTS = [
 def seed(context: dict) -> None:
     today = timezone.localdate()
     for i, user in enumerate(context["mentors"] + context["mentees"]):
-        if user.time_zone == "UTC":
+        if not user.time_zone:
             user.time_zone = DEMO_TIME_ZONES[i % len(DEMO_TIME_ZONES)]
             user.save(update_fields=["time_zone"])
 

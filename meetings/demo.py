@@ -117,7 +117,7 @@ def seed(context: dict) -> None:
 
 def _at(pair: Pair, day: datetime.date) -> datetime.datetime:
     """17:00 on that day where the mentee lives."""
-    return local_to_utc(day=day, time=LOCAL_TIME, time_zone=pair.mentee.user.time_zone)
+    return local_to_utc(day=day, time=LOCAL_TIME, time_zone=pair.mentee.user.time_zone_name)
 
 
 def _people(pair: Pair) -> dict:

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import GoalStatus, Health, LogOutcome
@@ -41,9 +42,11 @@ class MeetingForm(forms.Form):
     def __init__(self, *args, user, other=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        hint = _("In your time zone, %(zone)s.") % {"zone": user.time_zone}
-        if other is not None and other.time_zone != user.time_zone:
-            hint += " " + _("%(name)s is in %(zone)s.") % {"name": other, "zone": other.time_zone}
+        # Times are typed in the active zone: the person's own (see mentorship.middleware).
+        self.zone = timezone.get_current_timezone_name()
+        hint = _("In your time zone, %(zone)s.") % {"zone": self.zone}
+        if other is not None and other.time_zone_name != self.zone:
+            hint += " " + _("%(name)s is in %(zone)s.") % {"name": other, "zone": other.time_zone_name}
         self.fields["time"].help_text = hint
 
     def clean(self):
@@ -51,7 +54,7 @@ class MeetingForm(forms.Form):
         day, time = cleaned.get("day"), cleaned.get("time")
         if day and time:
             try:
-                cleaned["starts_at"] = local_to_utc(day=day, time=time, time_zone=self.user.time_zone)
+                cleaned["starts_at"] = local_to_utc(day=day, time=time, time_zone=self.zone)
             except ValidationError as error:
                 apply_errors(self, error)
         return cleaned

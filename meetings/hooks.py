@@ -12,7 +12,6 @@ next steps, the cohort page's links and the coordinator's dashboard panel of pai
 """
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -48,7 +47,7 @@ def pair_panels(pair, user) -> list[Panel]:
 
 
 def _short_date(moment, user) -> str:
-    return date_format(moment.astimezone(ZoneInfo(user.time_zone)), "D j M, H:i")
+    return date_format(timezone.localtime(moment), "D j M, H:i")
 
 
 def next_steps(enrollment) -> list[NextStep]:
@@ -97,7 +96,7 @@ def next_steps(enrollment) -> list[NextStep]:
                 NextStep(
                     title=_("Prepare the agenda for %(date)s") % {"date": when},
                     url=f"{url}#agenda",
-                    due=meeting.starts_at.astimezone(ZoneInfo(user.time_zone)).date(),
+                    due=timezone.localdate(meeting.starts_at),
                     order=23,
                 )
             )

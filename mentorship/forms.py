@@ -15,12 +15,24 @@ class SignupForm(AllauthSignupForm):
         help_text=_("As you would like mentors, mentees and coordinators to see it."),
     )
 
+    # Filled by static/js/site.js with the browser's zone; empty without JavaScript (the site
+    # then offers to set it on every page until the person chooses).
+    time_zone = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
+    )
+
     field_order = ["full_name", "email", "password1", "password2"]
+
+    def clean_time_zone(self) -> str:
+        # Not typed by the person: a zone this server does not know is left unset, not an error.
+        zone = self.cleaned_data.get("time_zone", "").strip()
+        return zone if zone in TIME_ZONES else ""
 
     def save(self, request):
         user = super().save(request)
         user.full_name = self.cleaned_data["full_name"].strip()
-        user.save(update_fields=["full_name"])
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["full_name", "time_zone"])
         return user
 
 
@@ -45,7 +57,12 @@ class ProgramForm(forms.ModelForm):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[("", _("Choose your time zone")), *TIME_ZONE_CHOICES],
+        # Preselected with the browser's zone by static/js/site.js while none is chosen.
+        widget=forms.Select(attrs={"data-browser-time-zone": ""}),
+    )
 
     class Meta:
         model = User

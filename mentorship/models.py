@@ -14,7 +14,7 @@ TIME_ZONES = frozenset(available_timezones())
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in TIME_ZONES:
+    if value and value not in TIME_ZONES:
         raise ValidationError(_("Choose a time zone from the list."), code="invalid_time_zone")
 
 
@@ -48,10 +48,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # Empty until the person gives one: at sign-up (from the browser), on their profile, or in
+    # an application's time-zone question. Until then times are shown in the site's zone.
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
-        default="UTC",
+        blank=True,
+        default="",
         validators=[validate_time_zone],
         help_text=_("Meeting times are shown to you in this time zone."),
     )
@@ -74,6 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def time_zone_name(self) -> str:
+        """The zone this person's times are shown in: their own, else the site's."""
+        return self.time_zone or settings.TIME_ZONE
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

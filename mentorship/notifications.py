@@ -1,34 +1,58 @@
 """Emails, rendered from templates and sent by a Celery task after the transaction commits.
 
 Each message has three templates: ``emails/<name>-subject.txt``, ``emails/<name>-body.txt``
-and ``emails/<name>-body.html``.
+and ``emails/<name>-body.html``. Each is rendered in its recipient's time zone: the one place
+where an email's times are converted, so that templates only format (``|date``) and say
+which zone with ``{{ TIME_ZONE }}``.
 """
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .zones import zone_of
 
 
-def email_render(*, template: str, context: dict) -> dict:
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}-subject.txt", context)
-    return {
-        # Headers must be one line, whatever the template's whitespace.
-        "subject": " ".join(subject.split()),
-        "body": render_to_string(f"emails/{template}-body.txt", context),
-        "html": render_to_string(f"emails/{template}-body.html", context),
-    }
+def email_render(*, template: str, context: dict, zone: ZoneInfo | None = None) -> dict:
+    """The subject and bodies of one message, with times in ``zone`` (the site's if None)."""
+    zone = zone or zone_of(None)
+    with timezone.override(zone):
+        context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, "TIME_ZONE": zone.key, **context}
+        subject = render_to_string(f"emails/{template}-subject.txt", context)
+        return {
+            # Headers must be one line, whatever the template's whitespace.
+            "subject": " ".join(subject.split()),
+            "body": render_to_string(f"emails/{template}-body.txt", context),
+            "html": render_to_string(f"emails/{template}-body.html", context),
+        }
 
 
-def email_queue(*, to: list[str], template: str, context: dict) -> None:
+def email_queue(*, to: Iterable, template: str, context: dict) -> None:
     """Render now (while the objects are at hand), send from a worker once committed.
 
-    Side effects: queues ``mentorship.send_email`` on commit; nothing is sent if the
-    surrounding transaction rolls back.
+    ``to`` holds people (rendered in each one's time zone: one message per zone) or plain
+    addresses of people without an account yet (rendered in the site's zone).
+
+    Side effects: queues ``mentorship.send_email`` on commit, once per time zone among the
+    recipients; nothing is sent if the surrounding transaction rolls back.
     """
-    if not to:
-        return
-    message = email_render(template=template, context=context)
+    by_zone: dict[str, tuple[ZoneInfo, list[str]]] = {}
+    for recipient in to:
+        if isinstance(recipient, str):
+            zone, address = zone_of(None), recipient
+        else:
+            zone, address = zone_of(recipient), recipient.email
+        by_zone.setdefault(zone.key, (zone, []))[1].append(address)
     from .tasks import task_send_email  # noqa: PLC0415 -- tasks import this module's callers
 
-    transaction.on_commit(lambda: task_send_email.apply_async(kwargs={"to": list(to), **message}))
+    for zone, addresses in by_zone.values():
+        message = email_render(template=template, context=context, zone=zone)
+        transaction.on_commit(
+            lambda addresses=addresses, message=message: task_send_email.apply_async(
+                kwargs={"to": addresses, **message}
+            )
+        )

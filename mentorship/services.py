@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .enums import OrgRole
-from .models import Organization, OrganizationMembership, Program, User
+from .models import TIME_ZONES, Organization, OrganizationMembership, Program, User
 
 
 @transaction.atomic
@@ -40,6 +42,27 @@ def program_update(*, program: Program, name: str, description: str, is_active: 
     program.full_clean()
     program.save()
     return program
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """The person's own choice of time zone (from the offer on every page while none is set)."""
+    if time_zone not in TIME_ZONES:
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid_time_zone")
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return user
+
+
+def user_time_zone_fill(*, user: User, time_zone: str) -> bool:
+    """Take ``time_zone`` as the person's zone if they have not given one: an answer given
+    elsewhere (an application's time-zone question) never overrides their own choice.
+    Returns whether it was taken. A conditional update, so a choice made meanwhile wins."""
+    if not time_zone or time_zone not in TIME_ZONES or user.time_zone:
+        return False
+    taken = User.objects.filter(pk=user.pk, time_zone="").update(time_zone=time_zone) == 1
+    if taken:
+        user.time_zone = time_zone
+    return taken
 
 
 def user_update_profile(*, user: User, full_name: str, time_zone: str) -> User:

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     # Everything needs a signed-in person unless its view says otherwise
     # (sign-in, sign-up, invitations, public showcase pages).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "mentorship.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -122,6 +123,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorship.context_processors.site",

@@ -5,6 +5,7 @@ from . import views
 
 mentorship_patterns = [
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/time-zone/", views.time_zone_set, name="time-zone-set"),
     path("orgs/<slug:slug>/", views.organization_detail_view, name="organization-detail"),
     path("orgs/<slug:slug>/programs/new/", views.program_create_view, name="program-create"),
     path("programs/<int:pk>/", views.program_detail_view, name="program-detail"),

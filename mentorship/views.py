@@ -1,8 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -24,6 +27,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("mentorship:profile")
     return render(request, "mentorship/profile.html", {"form": form})
+
+
+@require_POST
+def time_zone_set(request: HttpRequest) -> HttpResponse:
+    """The offer shown while a person has no time zone: take the one their browser gave."""
+    try:
+        services.user_time_zone_set(user=request.user, time_zone=request.POST.get("time_zone", ""))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Times are now shown in %(zone)s.") % {"zone": request.user.time_zone})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "home"
+    return redirect(target)
 
 
 class OrganizationDetailView(PermissionRequiredMixin, DetailView):

@@ -62,7 +62,7 @@ def _raw(question, role: str, index: int, user, rng: random.Random):
     if key == "career_track":
         return by_value[TRACKS[(index // (2 if role == "mentee" else 1) + track_shift) % len(TRACKS)]]
     if key == "time_zone":
-        return user.time_zone if user.time_zone != "UTC" else "Europe/London"
+        return user.time_zone or "Europe/London"
     if key == "country":
         return COUNTRY_BY_ZONE.get(user.time_zone, "GB")
     if key == "values":

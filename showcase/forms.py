@@ -1,11 +1,12 @@
 import datetime
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from mentorship.zones import site_today
 
 from .enums import GraduationFilter, TermChoice
 from .models.projects import TEXT_MAX, TITLE_MAX
@@ -125,14 +126,17 @@ class ShowcaseForm(forms.Form):
         help_text=_("Anyone with its link sees the showcase and the projects whose mentees allowed it."),
     )
 
-    def __init__(self, *args, time_zone: str, **kwargs):
-        self.time_zone = time_zone
+    def __init__(self, *args, **kwargs):
+        # Times are typed in the active zone: the person's own (see mentorship.middleware).
+        self.zone = timezone.get_current_timezone()
         super().__init__(*args, **kwargs)
-        self.fields["time"].help_text = _("In your time zone, %(zone)s.") % {"zone": time_zone}
+        self.fields["time"].help_text = _("In your time zone, %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
 
     @classmethod
-    def initial_from(cls, showcase, time_zone: str) -> dict:
-        local = showcase.starts_at.astimezone(ZoneInfo(time_zone))
+    def initial_from(cls, showcase) -> dict:
+        local = timezone.localtime(showcase.starts_at)
         return {
             "title": showcase.title,
             "day": local.date(),
@@ -149,7 +153,7 @@ class ShowcaseForm(forms.Form):
         cleaned = super().clean()
         day, time = cleaned.get("day"), cleaned.get("time")
         if day and time:
-            cleaned["starts_at"] = datetime.datetime.combine(day, time, tzinfo=ZoneInfo(self.time_zone))
+            cleaned["starts_at"] = datetime.datetime.combine(day, time, tzinfo=self.zone)
         if not cleaned.get("location", "").strip() and not cleaned.get("video_url"):
             self.add_error("location", _("Give a place, a video link, or both."))
         return cleaned
@@ -251,6 +255,6 @@ class TermDecisionForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == TermChoice.CONTINUE and not cleaned.get("new_term_ends_on"):
             self.add_error("new_term_ends_on", _("Say when the next term ends."))
-        if cleaned.get("new_term_ends_on") and cleaned["new_term_ends_on"] <= timezone.localdate():
+        if cleaned.get("new_term_ends_on") and cleaned["new_term_ends_on"] <= site_today():
             self.add_error("new_term_ends_on", _("The next term must end after today."))
         return cleaned

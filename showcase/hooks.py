@@ -21,6 +21,7 @@ from cohorts.enums import CohortPhase, EnrollmentStatus, ParticipantRole
 from cohorts.hooks import Blocker, NextStep, Panel, Section
 from cohorts.models import Pair, PairStatus
 from cohorts.phases import phase_allows
+from mentorship.zones import site_date, site_today
 
 from .enums import TermChoice
 from .forms import CommentForm
@@ -48,7 +49,7 @@ def _project_steps(enrollment, today: datetime.date) -> list[NextStep]:
         return [NextStep(_("Start your independent project"), url=_url("showcase:project-create", cohort.pk), order=40)]
     steps = []
     last = project.updates.order_by("-created_at").values_list("created_at", flat=True).first()
-    if last is None or (today - timezone.localdate(last)).days >= UPDATE_EVERY_DAYS:
+    if last is None or (today - site_date(last)).days >= UPDATE_EVERY_DAYS:
         steps.append(
             NextStep(
                 _("Post a progress update on “%(title)s”") % {"title": project.title},
@@ -98,7 +99,7 @@ def _term_steps(enrollment, today: datetime.date) -> list[NextStep]:
 def next_steps(enrollment) -> list[NextStep]:
     if enrollment.status != EnrollmentStatus.ACCEPTED:
         return []
-    today = timezone.localdate()
+    today = site_today()
     steps = []
     if enrollment.role == ParticipantRole.MENTEE and phase_allows(enrollment.cohort, "showcase"):
         steps += _project_steps(enrollment, today)

@@ -249,9 +249,9 @@ def cohort_move_phase(*, cohort: Cohort, target: str, by: User) -> Cohort:
     PhaseChange.objects.create(cohort=cohort, from_phase=previous, to_phase=target, changed_by=by)
     forward = PHASE_ORDER.index(target) > PHASE_ORDER.index(previous)
     if forward and target in PHASE_EMAILS:
-        recipients = list(
-            cohort.enrollments.filter(status=EnrollmentStatus.ACCEPTED).values_list("user__email", flat=True)
-        )
-        for email in recipients:
-            email_queue(to=[email], template=PHASE_EMAILS[target], context={"cohort": cohort})
+        recipients = User.objects.filter(
+            enrollments__cohort=cohort, enrollments__status=EnrollmentStatus.ACCEPTED
+        ).only("email", "time_zone")
+        for person in recipients:
+            email_queue(to=[person], template=PHASE_EMAILS[target], context={"cohort": cohort})
     return cohort

@@ -67,7 +67,7 @@ def enrollment_apply(
                 )
         except IntegrityError:
             raise ValidationError(_("You have already applied to this cohort."), code="duplicate") from None
-    email_queue(to=[user.email], template="application-received", context={"cohort": cohort, "enrollment": enrollment})
+    email_queue(to=[user], template="application-received", context={"cohort": cohort, "enrollment": enrollment})
     return enrollment
 
 
@@ -97,7 +97,7 @@ def enrollment_decide(*, enrollment: Enrollment, status: str, by: User) -> Enrol
     enrollment.decided_by = by
     enrollment.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     email_queue(
-        to=[enrollment.user.email],
+        to=[enrollment.user],
         template=DECISIONS[status],
         context={"cohort": enrollment.cohort, "enrollment": enrollment},
     )

@@ -102,7 +102,7 @@ def training_remind_behind(*, cohort: Cohort) -> int:
     behind = people_behind_on_training(cohort=cohort)
     for enrollment in behind:
         email_queue(
-            to=[enrollment.user.email],
+            to=[enrollment.user],
             template="training-reminder",
             context={"cohort": cohort, "enrollment": enrollment},
         )

@@ -10,6 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.zones import local_iso
+
 from ..enums import EnrollmentStatus
 from ..forms import BulkDecisionForm, PeopleFilterForm
 from ..hooks import dashboard_panels
@@ -111,8 +113,8 @@ def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                         e.effective_capacity if e.role == "mentor" else "",
                         e.required_done,
                         required[e.role],
-                        e.guidelines_acknowledged_at.isoformat() if e.guidelines_acknowledged_at else "",
-                        e.created_at.isoformat(),
+                        local_iso(e.guidelines_acknowledged_at),
+                        local_iso(e.created_at),
                     )
                 ]
             )

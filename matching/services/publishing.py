@@ -40,7 +40,7 @@ def _tell_both(proposal: Proposal) -> None:
     mentee, mentor = proposal.mentee.user, proposal.mentor.user
     for person, partner, partner_role in ((mentee, mentor, _("mentor")), (mentor, mentee, _("mentee"))):
         email_queue(
-            to=[person.email],
+            to=[person],
             template="match-published",
             context={
                 "person": person,
@@ -98,7 +98,7 @@ def proposals_publish(*, cohort: Cohort, by: User) -> PublishReport:
 
 def _notify_coordinators(pair: Pair, ending: PairEnd, *, skip: User | None = None, note: str = "") -> None:
     cohort = pair.cohort
-    recipients = [u.email for u in cohort_coordinators(cohort=cohort) if skip is None or u.pk != skip.pk]
+    recipients = [u for u in cohort_coordinators(cohort=cohort) if skip is None or u.pk != skip.pk]
     email_queue(
         to=recipients,
         template="match-ended",
@@ -173,7 +173,7 @@ def feedback_not_a_good_fit(*, response: Response) -> PairEnd | None:
     if len(pairs) > 1:
         cohort = response.questionnaire.cohort
         email_queue(
-            to=[u.email for u in cohort_coordinators(cohort=cohort)],
+            to=cohort_coordinators(cohort=cohort),
             template="match-ended",
             context={
                 "pair": None,

@@ -105,7 +105,7 @@ def pair_message_post(*, pair: Pair, by: User, text: str, now: datetime.datetime
     other = other_person(pair, by)
     if other is not None:
         email_queue(
-            to=[other.email],
+            to=[other],
             template="meeting-message",
             context={
                 "recipient": other,

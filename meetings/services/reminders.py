@@ -61,7 +61,7 @@ def _to_both(meeting: Meeting, template: str) -> None:
     pair = meeting.pair
     for person, other in ((pair.mentor.user, pair.mentee.user), (pair.mentee.user, pair.mentor.user)):
         email_queue(
-            to=[person.email],
+            to=[person],
             template=template,
             context={
                 "recipient": person,
@@ -165,7 +165,7 @@ def _flag_cohort(cohort: Cohort, now: datetime.datetime) -> int:
         for pair in pairs
     ]
     email_queue(
-        to=[c.email for c in coordinators],
+        to=coordinators,
         template="meeting-at-risk-digest",
         context={
             "cohort": cohort,
@@ -177,7 +177,7 @@ def _flag_cohort(cohort: Cohort, now: datetime.datetime) -> int:
         pair = entry["pair"]
         for person, other in ((pair.mentor.user, pair.mentee.user), (pair.mentee.user, pair.mentor.user)):
             email_queue(
-                to=[person.email],
+                to=[person],
                 template="meeting-at-risk-pair",
                 context={"recipient": person, "other": other, "coordinators": coordinators, **entry},
             )
@@ -207,7 +207,7 @@ def monthly_checkins_send(*, now: datetime.datetime | None = None) -> int:
             if not _claim(kind=NotificationKind.MONTHLY_CHECKIN, key=key, pair_id=pair.pk, detail=str(months)):
                 continue
             email_queue(
-                to=[pair.mentor.user.email],
+                to=[pair.mentor.user],
                 template="meeting-checkin-reminder",
                 context={
                     "recipient": pair.mentor.user,

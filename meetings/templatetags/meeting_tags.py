@@ -1,5 +1,6 @@
 from django import template
 from django.templatetags.tz import do_timezone
+from django.utils import timezone
 
 from ..enums import Health
 
@@ -8,8 +9,9 @@ register = template.Library()
 
 @register.filter
 def in_zone(moment, zone_name: str):
-    """The moment in the named time zone, kept there by the ``date`` filter (which would
-    otherwise convert it back to the site's zone)."""
+    """The moment in another person's time zone, kept there by the ``date`` filter (which
+    would otherwise convert it to the active zone). Only for showing someone else's local
+    time next to the viewer's: the viewer's own zone is the active one."""
     if moment is None or moment == "":
         return moment
     return do_timezone(moment, zone_name or "UTC")
@@ -17,21 +19,18 @@ def in_zone(moment, zone_name: str):
 
 @register.inclusion_tag("meetings/_when.html")
 def meeting_when(starts_at, viewer, pair, compact=False):
-    """When a meeting starts for the viewer, and for each person of the pair in another
-    time zone, so that nobody has to convert."""
+    """When a meeting starts in the active zone (the viewer's), and for each person of the
+    pair in another time zone, so that nobody has to convert."""
+    here = timezone.get_current_timezone_name()
     others = []
-    seen = {viewer.time_zone}
+    seen = {here}
     for person in (pair.mentor.user, pair.mentee.user):
-        if person.pk == viewer.pk or person.time_zone in seen:
+        zone = person.time_zone_name
+        if person.pk == viewer.pk or zone in seen:
             continue
-        seen.add(person.time_zone)
-        others.append({"person": person, "moment": in_zone(starts_at, person.time_zone)})
-    return {
-        "moment": in_zone(starts_at, viewer.time_zone),
-        "zone": viewer.time_zone,
-        "others": others,
-        "compact": compact,
-    }
+        seen.add(zone)
+        others.append({"person": person, "zone": zone, "moment": in_zone(starts_at, zone)})
+    return {"moment": timezone.localtime(starts_at), "zone": here, "others": others, "compact": compact}
 
 
 @register.filter

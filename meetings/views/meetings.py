@@ -1,5 +1,3 @@
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -76,7 +74,7 @@ class MeetingRescheduleView(MeetingPermissionMixin, FormView):
         }
 
     def get_initial(self):
-        local = self.meeting.starts_at.astimezone(ZoneInfo(self.request.user.time_zone))
+        local = timezone.localtime(self.meeting.starts_at)
         return {
             "day": local.date(),
             "time": local.time().replace(second=0, microsecond=0),

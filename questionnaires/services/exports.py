@@ -6,6 +6,7 @@ import io
 import logging
 import re
 import secrets
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mentorship.models import User
+from mentorship.zones import local_iso, zone_of
 
 from ..enums import ExportStatus
 from ..models import ExportJob, Questionnaire, Response
@@ -85,6 +87,13 @@ def export_run(*, export_job_id: int) -> ExportJob | None:
 
 
 def _write(job: ExportJob) -> None:
+    # Times in the zone of the person who asked for the file (the one who downloads it).
+    zone = zone_of(job.requested_by)
+    with timezone.override(zone):
+        _write_in(job, zone)
+
+
+def _write_in(job: ExportJob, zone: ZoneInfo) -> None:
     questionnaire = job.questionnaire
     requester = job.requested_by
     # Checked again here: the requester may have lost the right since asking.
@@ -105,7 +114,7 @@ def _write(job: ExportJob) -> None:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    header = [_("Name"), _("Email"), _("Role"), _("Status"), _("Submitted")]
+    header = [_("Name"), _("Email"), _("Role"), _("Status"), _("Submitted (%(zone)s)") % {"zone": zone.key}]
     header += [q.text + (" " + _("(retired)") if q.retired_at else "") for q in questions]
     writer.writerow([csv_safe(cell) for cell in header])
     done = 0
@@ -117,7 +126,7 @@ def _write(job: ExportJob) -> None:
             user.email,
             response.enrollment.get_role_display(),
             response.get_status_display(),
-            timezone.localtime(response.submitted_at).isoformat(timespec="minutes") if response.submitted_at else "",
+            local_iso(response.submitted_at),
         ]
         row += [answers.get(q.pk, "") for q in questions]
         writer.writerow([csv_safe(cell) for cell in row])

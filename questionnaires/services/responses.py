@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES
 from cohorts.models import Enrollment
 from cohorts.phases import require_phase
+from mentorship.services import user_time_zone_fill
 
-from ..enums import Kind, ResponseStatus
+from ..enums import Kind, QuestionType, ResponseStatus
 from ..models import Answer, Question, Questionnaire, Response
 from ..signals import response_submitted
 from ..validators import clean_answer
@@ -48,6 +49,17 @@ def fill_problem(
     return None
 
 
+def _submitted(response: Response, questions: list[Question], cleaned: dict) -> None:
+    # A person who says where they are in a questionnaire (the application asks) sees their
+    # times there until they choose a zone on their profile; their own choice always wins.
+    zones = [
+        cleaned[q.pk].value for q in questions if q.type == QuestionType.TIME_ZONE and cleaned.get(q.pk) is not None
+    ]
+    if zones:
+        user_time_zone_fill(user=response.enrollment.user, time_zone=zones[0])
+    transaction.on_commit(lambda: response_submitted.send(sender=Response, response=response))
+
+
 def live_questions(questionnaire: Questionnaire) -> list[Question]:
     """The questions on the form, with their offered choices prefetched, in form order."""
     from ..selectors import form_questions  # noqa: PLC0415 -- selectors import services' neighbours
@@ -73,7 +85,8 @@ def response_save(
     only enforced on submit; a submitted response can only be re-submitted, never turned
     back into a draft.
 
-    Side effects: on submit, sends ``response_submitted`` after commit.
+    Side effects: on submit, sends ``response_submitted`` after commit, and takes a
+    time-zone answer as the person's time zone if they have none yet.
     """
     problem = fill_problem(questionnaire=questionnaire, enrollment=enrollment)
     if problem:
@@ -135,5 +148,5 @@ def response_save(
         response.questionnaire_version = questionnaire.version
     response.save()
     if submit:
-        transaction.on_commit(lambda: response_submitted.send(sender=Response, response=response))
+        _submitted(response, questions, cleaned)
     return response

@@ -13,6 +13,7 @@ from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, CohortPhase, EnrollmentSta
 from cohorts.models import Enrollment, PairStatus
 from cohorts.phases import phase_allows
 from mentorship.notifications import email_queue
+from mentorship.zones import site_today
 
 from ..enums import Kind, ResponseStatus
 from ..models import Delivery, Questionnaire, Response, SendRule
@@ -37,7 +38,7 @@ def recipients(*, questionnaire: Questionnaire, today: datetime.date | None = No
       pair at all (it never used graduation) sends it instead to its accepted participants,
       once the cohort has ended (its end date has passed, or it is closed).
     """
-    today = today or timezone.localdate()
+    today = today or site_today()
     cohort = questionnaire.cohort
     base = Enrollment.objects.filter(cohort_id=cohort.pk, role__in=questionnaire.roles)
     kind = questionnaire.kind
@@ -100,7 +101,7 @@ def questionnaire_deliver(
             url = fill_url(questionnaire)
             for enrollment in targets:
                 email_queue(
-                    to=[enrollment.user.email],
+                    to=[enrollment.user],
                     template="questionnaire-sent",
                     context={
                         "questionnaire": questionnaire,
@@ -118,7 +119,7 @@ def questionnaire_deliver(
 def rules_send_due(*, today: datetime.date | None = None) -> int:
     """Send every questionnaire whose rule is due today (or overdue); returns how many
     deliveries were made. Each questionnaire is its own transaction."""
-    today = today or timezone.localdate()
+    today = today or site_today()
     now = timezone.now()
     rules = SendRule.objects.select_related("questionnaire__cohort__program").filter(
         Q(questionnaire__closes_at__isnull=True) | Q(questionnaire__closes_at__gt=now)
@@ -173,7 +174,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
                     continue
                 user = delivery.enrollment.user
                 email_queue(
-                    to=[user.email],
+                    to=[user],
                     template="questionnaire-reminder",
                     context={"questionnaire": questionnaire, "cohort": questionnaire.cohort, "user": user, "url": url},
                 )

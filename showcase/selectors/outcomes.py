@@ -26,6 +26,7 @@ from cohorts.selectors import FUNNEL_STAGES, cohort_funnels, with_training_progr
 from meetings.enums import MeetingStatus
 from meetings.health import GRACE_DAYS, NO_CONTACT_DAYS
 from meetings.models import Meeting
+from mentorship.zones import site_today
 from questionnaires.enums import ResponseStatus
 from questionnaires.models import Answer, Question
 
@@ -331,7 +332,7 @@ def _sum(items: list, cls):
 
 def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Outcomes:
     """Every figure of the report, per cohort and for the cohorts together."""
-    today = today or timezone.localdate()
+    today = today or site_today()
     cohort_ids = [c.pk for c in cohorts]
     required = _required_counts(cohort_ids)
     funnels = cohort_funnels(cohorts=cohorts, required=required)

@@ -3,9 +3,9 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
 
 from cohorts.models import Cohort, Pair, PairStatus
+from mentorship.zones import site_today
 
 from ..enums import TermChoice
 from ..models import TermChoiceRecord, TermDecision
@@ -68,7 +68,7 @@ def term_page(
     pair), soonest term end first, each with both people's choices. Three queries a page
     whatever the cohort's size: light rows to compute term ends, the page's pairs, their
     choices."""
-    today = today or timezone.localdate()
+    today = today or site_today()
     light = with_continuation(Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE)).values(
         "pk", "matched_at", "continued_to", "mentee__user__full_name"
     )
@@ -124,7 +124,7 @@ def decisions_page(*, cohort: Cohort, page=1, per_page: int = 25) -> Page:
 
 def pairs_awaiting_decision(*, cohort: Cohort, today: datetime.date | None = None) -> int:
     """Active pairs whose term has ended (one query)."""
-    today = today or timezone.localdate()
+    today = today or site_today()
     rows = with_continuation(Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE)).values(
         "matched_at", "continued_to"
     )

@@ -106,7 +106,7 @@ def pair_graduate(
         ("mentor", annotated.mentor.user, annotated.mentee.user),
     ):
         email_queue(
-            to=[person.email],
+            to=[person],
             template="graduation-congratulations",
             context={
                 "user": person,

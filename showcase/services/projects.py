@@ -120,7 +120,7 @@ def progress_update_post(*, project: Project, by: User, text: str) -> ProjectUpd
     url = absolute(reverse("showcase:project-detail", kwargs={"pk": project.pk}) + f"#update-{update.pk}")
     for mentor in _mentors(project):
         email_queue(
-            to=[mentor.email],
+            to=[mentor],
             template="showcase-update-posted",
             context={"user": mentor, "mentee": by, "project": project, "update": update, "url": url},
         )
@@ -148,7 +148,7 @@ def update_comment_post(*, update: ProjectUpdate, by: User, text: str) -> Update
         if person.pk == by.pk:
             continue
         email_queue(
-            to=[person.email],
+            to=[person],
             template="showcase-comment-posted",
             context={"user": person, "author": by, "project": project, "comment": comment, "url": url},
         )

@@ -15,6 +15,7 @@ from cohorts.models import Pair, PairStatus
 from cohorts.services.pairs import pair_end
 from mentorship.models import User
 from mentorship.notifications import email_queue
+from mentorship.zones import site_today
 
 from ..enums import TermChoice
 from ..models import TermChoiceRecord, TermDecision, TermReminder
@@ -45,7 +46,7 @@ def term_choose(
 ) -> TermChoiceRecord:
     """Record (or change) what one person of an active pair wants at the end of its term,
     from two weeks before it ends until the coordinator has decided."""
-    today = today or timezone.localdate()
+    today = today or site_today()
     if choice not in TermChoice.values:
         raise ValidationError({"choice": _("Choose to continue, to be re-matched or to end.")})
     if len(note or "") > NOTE_MAX:
@@ -101,7 +102,7 @@ def term_decide(
 
     Side effects: an email to both people with the decision, after commit.
     """
-    today = today or timezone.localdate()
+    today = today or site_today()
     if decision not in TermChoice.values:
         raise ValidationError({"decision": _("Choose to continue, to re-match or to end.")})
     if len(note or "") > NOTE_MAX:
@@ -137,7 +138,7 @@ def term_decide(
         pair_end(pair=pair, reason=record.note or _("Ended at the end of the term."), by=by)
     for person in (pair.mentee.user, pair.mentor.user):
         email_queue(
-            to=[person.email],
+            to=[person],
             template="showcase-term-decided",
             context={"user": person, "pair": pair, "decision": record, "cohort": pair.cohort},
         )
@@ -151,7 +152,7 @@ def term_reminders_send(*, today: datetime.date | None = None) -> int:
 
     Side effects: one email per reminder (after commit).
     """
-    today = today or timezone.localdate()
+    today = today or site_today()
     pairs = with_continuation(
         Pair.objects.filter(status=PairStatus.ACTIVE).exclude(cohort__phase=CohortPhase.CLOSED)
     ).select_related("cohort", "mentor__user", "mentee__user")
@@ -170,7 +171,7 @@ def term_reminders_send(*, today: datetime.date | None = None) -> int:
                 with transaction.atomic():
                     TermReminder.objects.create(pair=pair, user=person, term_ends_on=ends_on)
                     email_queue(
-                        to=[person.email],
+                        to=[person],
                         template="showcase-term-reminder",
                         context={
                             "user": person,

@@ -60,12 +60,11 @@ def showcase_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def showcase_update(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "showcase.manage_showcase")
     showcase = Showcase.objects.filter(cohort=cohort).first()
-    time_zone = request.user.time_zone
     if showcase is not None:
-        initial = ShowcaseForm.initial_from(showcase, time_zone)
+        initial = ShowcaseForm.initial_from(showcase)
     else:
         initial = {"title": _("%(cohort)s showcase") % {"cohort": cohort.name}, "day": cohort.showcase_on}
-    form = ShowcaseForm(request.POST or None, initial=initial, time_zone=time_zone)
+    form = ShowcaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             showcase = services.showcase_save(cohort=cohort, by=request.user, **form.service_fields())

@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.models import PairStatus
+from mentorship.zones import site_today
 
 from ..enums import TermChoice
 from ..forms import TermChoiceForm, TermDecisionForm, apply_errors
@@ -20,7 +20,7 @@ from .access import cohort_for, flash_errors, flash_form_errors, managed_pair, o
 def term_choose(request: HttpRequest, pk: int) -> HttpResponse:
     """One person of a pair says what they want when the term ends."""
     pair = own_pair(request, pk)
-    today = timezone.localdate()
+    today = site_today()
     context = {"pair": pair, "cohort": pair.cohort, "is_mentee": request.user.pk == pair.mentee.user_id}
     if pair.status != PairStatus.ACTIVE:
         context["closed"] = True
@@ -54,7 +54,7 @@ def term_choose(request: HttpRequest, pk: int) -> HttpResponse:
 def term_list(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "showcase.manage_terms")
     show = SHOW_ALL if request.GET.get("show") == SHOW_ALL else SHOW_DUE
-    today = timezone.localdate()
+    today = site_today()
     data = term_page(cohort=cohort, show=show, page=request.GET.get("page"), today=today)
     for row in data.rows:
         row.form = TermDecisionForm(

@@ -15,3 +15,25 @@ document.addEventListener("change", (event) => {
     box.checked = all.checked;
   });
 });
+
+// The browser's time zone: filled into the sign-up form and offered to people who have not
+// chosen one. Without JavaScript the profile page asks instead.
+const browserTimeZone = (() => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return "";
+  }
+})();
+if (browserTimeZone) {
+  document.querySelectorAll("[data-browser-time-zone]").forEach((field) => {
+    const known = field.tagName !== "SELECT" || [...field.options].some((o) => o.value === browserTimeZone);
+    if (!field.value && known) field.value = browserTimeZone;
+  });
+  document.querySelectorAll("[data-browser-time-zone-name]").forEach((label) => {
+    label.textContent = browserTimeZone.replaceAll("_", " ");
+  });
+  document.querySelectorAll("[data-browser-time-zone-offer]").forEach((offer) => {
+    offer.hidden = false;
+  });
+}

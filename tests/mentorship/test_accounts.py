@@ -158,4 +158,4 @@ def test_profile_rejects_unknown_time_zone(client):
     user.refresh_from_db()
     assert response.status_code == 200
     assert "time_zone" in response.context["form"].errors
-    assert user.time_zone == "UTC"
+    assert user.time_zone == ""

@@ -182,7 +182,7 @@ def test_export_writes_one_row_per_person_without_sensitive_columns(
 
     rows = _rows(job)
     assert job.status == ExportStatus.SUCCEEDED
-    assert rows[0] == ["Name", "Email", "Role", "Status", "Submitted", "Career track?", "Your goals?"]
+    assert rows[0] == ["Name", "Email", "Role", "Status", "Submitted (UTC)", "Career track?", "Your goals?"]
     assert rows[1][:4] == [mentee.user.full_name, mentee.user.email, "Mentee", "Submitted"]
     assert rows[1][5:] == ["Backend", "'=HYPERLINK(evil)"]
     assert len(rows) == 2
