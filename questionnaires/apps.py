@@ -6,10 +6,10 @@ class QuestionnairesConfig(AppConfig):
     verbose_name = "Questionnaires"
 
     def ready(self) -> None:
-        from cohorts import hooks  # noqa: PLC0415 -- the app registry must be ready
+        from cohorts import hooks as cohort_hooks  # noqa: PLC0415 -- the app registry must be ready
 
-        from . import cohort_hooks  # noqa: PLC0415 -- it imports models
+        from . import hooks  # noqa: PLC0415 -- it imports models
 
-        hooks.register_phase_check(cohort_hooks.phase_check)
-        hooks.register_next_steps(cohort_hooks.next_steps)
-        hooks.register_cohort_section(cohort_hooks.cohort_sections)
+        cohort_hooks.register_phase_check(hooks.phase_check)
+        cohort_hooks.register_next_steps(hooks.next_steps)
+        cohort_hooks.register_cohort_section(hooks.cohort_sections)

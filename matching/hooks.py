@@ -1,4 +1,4 @@
-"""What the matching app plugs into cohorts (registered in the AppConfig)."""
+"""What the matching app plugs into cohorts (registered in ``MatchingConfig.ready``)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _

@@ -1,4 +1,4 @@
-"""What the questionnaires app plugs into cohorts (registered in the AppConfig)."""
+"""What the questionnaires app plugs into cohorts (registered in ``QuestionnairesConfig.ready``)."""
 
 from django.urls import reverse
 from django.utils import timezone
