@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.form_errors import errors_to_form
+
 from .enums import GoalStatus, Health, LogOutcome
 from .models import Goal
 from .models.goals import FRAMEWORK_FIELDS
@@ -12,16 +14,6 @@ from .selectors import ENDED_FILTER
 from .services.agenda import AGENDA_ITEM_MAX_LENGTH
 from .services.pairs import MESSAGE_MAX_LENGTH
 from .services.scheduling import local_to_utc
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field it names when the
-    form has it, above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class MeetingForm(forms.Form):
@@ -56,7 +48,7 @@ class MeetingForm(forms.Form):
             try:
                 cleaned["starts_at"] = local_to_utc(day=day, time=time, time_zone=self.zone)
             except ValidationError as error:
-                apply_errors(self, error)
+                errors_to_form(self, error)
         return cleaned
 
 

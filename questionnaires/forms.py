@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.form_errors import errors_to_form
+
 from .countries import country_choices
 from .enums import CHOICE_TYPES, MatchingKey, QuestionType
 from .models import Question, Questionnaire, Section, SendRule
@@ -311,12 +313,7 @@ class ResponseForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Errors the service found (keyed by question id) shown next to their fields."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            name = f"q_{key}"
-            self.add_error(name if name in self.fields else None, messages)
+        errors_to_form(self, error, field_name=lambda key: f"q_{key}")
 
     def entries(self):
         """(question, bound field) in form order, with is-invalid marked for the widgets."""

@@ -15,15 +15,6 @@ from .services.terms import NOTE_MAX
 from .uploads import ACCEPT_ATTRIBUTE, max_upload_bytes, validate_upload
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     summary = forms.CharField(

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from mentorship.form_errors import errors_to_form
+
 from ..enums import EnrollmentStatus
 from ..forms import ApplyForm
 from ..models import Cohort, Enrollment
@@ -42,11 +44,7 @@ def cohort_apply(request: HttpRequest, token: str) -> HttpResponse:
         try:
             enrollment_services.enrollment_apply(cohort=cohort, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Thank you for applying! Next: fill in your application questionnaire."))
             return redirect(cohort)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import flash_errors, flash_form_errors
 from mentorship.selectors import programs_for
 
 from ..enums import PHASE_ORDER, CohortPhase, ParticipantRole
@@ -102,8 +103,7 @@ def cohort_phase(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         cohort = cohort_services.cohort_move_phase(cohort=cohort, target=target, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("The cohort is now in the %(phase)s phase.") % {"phase": cohort.get_phase_display()}
@@ -146,12 +146,9 @@ def enrollment_capacity(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             enrollment_services.enrollment_set_capacity(enrollment=enrollment, capacity=form.cleaned_data["capacity"])
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Your capacity is saved."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
     return redirect(reverse("cohorts:cohort-detail", kwargs={"pk": cohort.pk}) + "#capacity")

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import errors_to_form, flash_form_errors
 from mentorship.models import User
 
 from ..enums import InvitationStatus
@@ -30,11 +31,7 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             invitation = invitation_services.invitation_create(cohort=cohort, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": invitation.email})
             return redirect("cohorts:invitation-list", pk=cohort.pk)
@@ -93,9 +90,7 @@ def import_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=job.pk)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
     return redirect("cohorts:invitation-list", pk=cohort.pk)
 
 

@@ -10,6 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import flash_errors, flash_form_errors
+from mentorship.spreadsheets import csv_safe
 from mentorship.zones import local_iso
 
 from ..enums import EnrollmentStatus
@@ -75,12 +77,6 @@ class _Echo:
         return value
 
 
-def _safe_cell(value) -> str:
-    # A spreadsheet runs a cell that starts with one of these as a formula.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = cohort_for(request, pk, "cohorts.view_participants")
     _form, queryset = _filtered(request, cohort)
@@ -104,7 +100,7 @@ def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         for e in queryset.iterator(chunk_size=500):
             yield writer.writerow(
                 [
-                    _safe_cell(v)
+                    csv_safe(v)
                     for v in (
                         e.user.full_name,
                         e.user.email,
@@ -140,8 +136,7 @@ def enrollment_decide(request: HttpRequest, pk: int, enrollment_pk: int) -> Http
     try:
         enrollment_services.enrollment_decide(enrollment=enrollment, status=status, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -156,9 +151,7 @@ def enrollment_decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     ids = list(Enrollment.objects.filter(cohort=cohort).values_list("pk", flat=True))
     form = BulkDecisionForm(request.POST, enrollment_ids=ids)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect(_back(request, cohort))
     changed, problems = enrollment_services.enrollment_decide_bulk(
         cohort=cohort,

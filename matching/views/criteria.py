@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import errors_to_form, flash_form_errors
 from questionnaires.selectors import matching_questions
 
 from ..forms import CriterionForm, ExclusionForm, MatchingSettingsForm
@@ -19,14 +20,6 @@ from .access import cohort_for
 
 MANAGE = "matching.manage_matching"
 PAGE_SIZE = 50
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def criteria_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -79,7 +72,7 @@ def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.criterion_create(cohort=cohort, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The criterion was added."))
             return redirect("matching:criteria-list", pk=cohort.pk)
@@ -95,7 +88,7 @@ def criterion_update(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRe
         try:
             services.criterion_update(criterion=original, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The criterion was saved."))
             return redirect("matching:criteria-list", pk=cohort.pk)
@@ -123,9 +116,7 @@ def settings_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.matching_settings_update(cohort=cohort, **form.cleaned_data)
         messages.success(request, _("The voting rule was saved."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
     return redirect("matching:criteria-list", pk=cohort.pk)
 
 
@@ -136,7 +127,7 @@ def exclusion_list(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.exclusion_create(cohort=cohort, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("These two will never be proposed together."))
             return redirect("matching:exclusion-list", pk=cohort.pk)

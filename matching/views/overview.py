@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Enrollment, Pair
 from cohorts.phases import phase_allows
+from mentorship.form_errors import flash_errors, flash_form_errors
 
 from ..enums import MatchRunStatus
 from ..forms import EndPairForm, ReasonForm
@@ -99,8 +100,7 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         run = match_run_start(cohort=cohort, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return redirect("matching:matching-detail", pk=cohort.pk)
     run.refresh_from_db()
     if run.status == MatchRunStatus.SUCCEEDED:
@@ -197,9 +197,7 @@ def pair_end_choose(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "matching.manage_matching")
     form = EndPairForm(request.POST, cohort=cohort)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect("matching:matching-detail", pk=cohort.pk)
     target = reverse("matching:matching-detail", kwargs={"pk": cohort.pk})
     return _end(request, form.cleaned_data["pair"], form.cleaned_data["reason"], target)

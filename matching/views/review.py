@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Enrollment
+from mentorship.form_errors import flash_errors, flash_form_errors, form_error_messages
 from questionnaires.selectors import answers_for_display
 
 from ..enums import ProposalStatus, VoteChoice
@@ -218,7 +219,7 @@ def proposal_vote(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRespon
         except ValidationError as error:
             problem = " ".join(error.messages)
     else:
-        problem = " ".join(m for errors in form.errors.values() for m in errors)
+        problem = " ".join(form_error_messages(form))
     proposal = proposal_for(cohort, proposal_pk)
     if request.htmx:
         if request.POST.get("row"):
@@ -240,9 +241,7 @@ def proposal_decide_view(request: HttpRequest, pk: int, proposal_pk: int) -> Htt
     proposal = proposal_for(cohort, proposal_pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_form_errors(request, form)
         return redirect(f"{proposal.get_absolute_url()}#decide")
     try:
         proposal = proposal_decide(proposal=proposal, by=request.user, **form.cleaned_data)
@@ -272,8 +271,7 @@ def proposal_swap_view(request: HttpRequest, pk: int, proposal_pk: int) -> HttpR
         else:
             suggestion_create(proposal=proposal, mentor=mentor, by=request.user, comment=comment)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return redirect(back)
     if can_manage:
         messages.success(
@@ -302,8 +300,7 @@ def suggestion_accept_view(request: HttpRequest, pk: int, proposal_pk: int, sugg
     try:
         new = suggestion_accept(suggestion=suggestion, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return redirect(reverse("matching:proposal-detail", kwargs={"pk": cohort.pk, "proposal_pk": proposal_pk}))
     messages.success(request, _("The suggestion is accepted: the subcommittee reviews the new pair."))
     return redirect(new.get_absolute_url())

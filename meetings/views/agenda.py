@@ -7,6 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import flash_errors, flash_form_errors
+
 from ..forms import AgendaItemForm, PrivateNoteForm
 from ..models import ActionItem, AgendaItem
 from ..selectors import PAIR_RELATED, meetings_visible_to, pairs_visible_to
@@ -18,7 +20,6 @@ from ..services.agenda import (
     agenda_item_tick,
     private_note_set,
 )
-from .common import flash_errors
 
 
 def _agenda_url(meeting) -> str:
@@ -59,9 +60,7 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The item was added to the agenda."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
     return redirect(_agenda_url(meeting))
 
 

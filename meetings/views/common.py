@@ -1,5 +1,3 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -8,11 +6,6 @@ from cohorts.models import Pair
 from ..models import Meeting
 from ..selectors import meetings_visible_to, pairs_visible_to
 from ..services.pairs import meeting_block_reason
-
-
-def flash_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def pair_accepts_meetings(pair: Pair) -> bool:

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from mentorship.form_errors import errors_to_form
+
 from ..enums import GoalFramework
-from ..forms import GoalForm, apply_errors
+from ..forms import GoalForm
 from ..models import Goal
 from ..selectors import PAIR_RELATED, pairs_visible_to
 from ..services.goals import goal_create, goal_update
@@ -81,7 +83,7 @@ class GoalCreateView(PairPermissionMixin, FormView):
         try:
             goal = goal_create(pair=self.pair, by=self.request.user, framework=self.framework, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Your goal was saved and shared with your mentor."))
         return redirect(goal)
@@ -111,7 +113,7 @@ class GoalUpdateView(GoalPermissionMixin, FormView):
         try:
             goal_update(goal=self.goal, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Your goal was saved."))
         return redirect(reverse("meetings:goal-detail", kwargs={"pk": self.goal.pk}))

@@ -8,15 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
+from mentorship.form_errors import errors_to_form, flash_errors
+
 from ..enums import LogOutcome, MeetingStatus
-from ..forms import ActionItemFormSet, AgendaItemForm, CancelForm, LogForm, MeetingForm, PrivateNoteForm, apply_errors
+from ..forms import ActionItemFormSet, AgendaItemForm, CancelForm, LogForm, MeetingForm, PrivateNoteForm
 from ..ics import calendar_text, meeting_event
 from ..models import PrivateNote
 from ..selectors import meetings_visible_to, other_person
 from ..services.agenda import EDITABLE_AGENDA_STATUSES
 from ..services.pairs import meeting_block_reason
 from ..services.scheduling import meeting_cancel, meeting_confirm, meeting_log, meeting_propose, meeting_reschedule
-from .common import MeetingPermissionMixin, PairPermissionMixin, flash_errors, pair_accepts_meetings
+from .common import MeetingPermissionMixin, PairPermissionMixin, pair_accepts_meetings
 
 
 class MeetingCreateView(PairPermissionMixin, FormView):
@@ -51,7 +53,7 @@ class MeetingCreateView(PairPermissionMixin, FormView):
                 video_url=data["video_url"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -104,7 +106,7 @@ class MeetingRescheduleView(MeetingPermissionMixin, FormView):
                 video_url=data["video_url"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The new time was proposed; the other person will be asked to confirm it."))
         return redirect(self.meeting)
@@ -195,7 +197,7 @@ class MeetingLogView(MeetingPermissionMixin, TemplateView):
             except ValidationError as error:
                 if getattr(error, "code", None) == "changed":
                     form, formset = self._forms_for_the_new_version(request.POST)
-                apply_errors(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The meeting was logged."))
                 return redirect(self.meeting)

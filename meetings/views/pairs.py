@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from cohorts.models import PairStatus
+from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
 
 from ..enums import MeetingStatus
-from ..forms import CadenceForm, MessageForm, apply_errors
+from ..forms import CadenceForm, MessageForm
 from ..health import next_meeting_due_on, pair_health, today_utc, utc_date
 from ..hooks import pair_panels
 from ..selectors import (
@@ -28,7 +29,7 @@ from ..selectors import (
     with_meeting_dates,
 )
 from ..services.pairs import meeting_block_reason, pair_cadence_set, pair_message_post
-from .common import PairPermissionMixin, flash_errors, pair_accepts_meetings
+from .common import PairPermissionMixin, pair_accepts_meetings
 
 
 class PairListView(TemplateView):
@@ -120,9 +121,7 @@ def pair_cadence_update(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _acting_pair(request, pk)
     form = CadenceForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return redirect("meetings:pair-detail", pk=pair.pk)
     try:
         pair_cadence_set(pair=pair, cadence_days=form.cleaned_data["cadence_days"], by=request.user)
@@ -141,11 +140,9 @@ def pair_message_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             pair_message_post(pair=pair, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
     if form.errors:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
     else:
         messages.success(request, _("Your message was sent."))
     return redirect(reverse("meetings:pair-detail", kwargs={"pk": pair.pk}) + "#messages")

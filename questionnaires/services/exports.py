@@ -4,7 +4,6 @@ import csv
 import datetime
 import io
 import logging
-import re
 import secrets
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mentorship.models import User
+from mentorship.spreadsheets import csv_safe
 from mentorship.zones import local_iso, zone_of
 
 from ..enums import ExportStatus
@@ -29,17 +29,6 @@ CHUNK = 500
 STALE_AFTER = datetime.timedelta(minutes=10)
 # Exported files may hold sensitive answers: they are deleted after this many days.
 KEEP_FOR = datetime.timedelta(days=7)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def csv_safe(value) -> str:
-    """A cell that spreadsheet programs will not run as a formula: text that starts with
-    = + - @ (or a tab or carriage return) is prefixed with a quote. Plain numbers stay."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 def export_request(*, questionnaire: Questionnaire, by: User, include_sensitive: bool) -> ExportJob:

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import flash_errors
+
 from ..enums import Kind
 from ..forms import ExportForm, PeopleFilterForm
 from ..selectors import people_with_status, response_answers
@@ -99,8 +101,7 @@ def export_create(request, pk: int):
     try:
         job = export_request(questionnaire=questionnaire, by=request.user, include_sensitive=include)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return redirect("questionnaires:response-list", pk=questionnaire.pk)
     return redirect(job)
 

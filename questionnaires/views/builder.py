@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.phases import MESSAGES as PHASE_MESSAGES
 from cohorts.phases import phase_allows
+from mentorship.form_errors import errors_to_form, flash_errors
 
 from ..enums import CHOICE_TYPES, Kind
 from ..forms import (
@@ -30,19 +31,6 @@ from .access import cohort_for, question_for, questionnaire_for, rule_for, secti
 
 MANAGE = "questionnaires.manage_questionnaires"
 VIEW = "questionnaires.view_questionnaires"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
-
-
-def _say(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- Questionnaires -----------------------------------------------------------------------
@@ -89,7 +77,7 @@ def questionnaire_create(request, cohort_pk: int):
                 cohort=cohort, template_key=request.POST["template"], by=request.user
             )
         except ValidationError as error:
-            _say(request, error)
+            flash_errors(request, error)
         else:
             messages.success(request, _("“%(title)s” was made from the template.") % {"title": questionnaire.title})
             return redirect(questionnaire)
@@ -97,7 +85,7 @@ def questionnaire_create(request, cohort_pk: int):
         try:
             questionnaire = builder.questionnaire_create(cohort=cohort, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The questionnaire was created; now add its questions."))
             return redirect(questionnaire)
@@ -137,7 +125,7 @@ def questionnaire_update(request, pk: int):
         try:
             builder.questionnaire_update(questionnaire=questionnaire, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The questionnaire was saved."))
             return redirect(questionnaire)
@@ -155,7 +143,7 @@ def questionnaire_delete(request, pk: int):
     try:
         builder.questionnaire_delete(questionnaire=questionnaire)
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
         return redirect(questionnaire)
     messages.success(request, _("The questionnaire was deleted."))
     return redirect("questionnaires:questionnaire-list", cohort_pk=cohort_pk)
@@ -167,7 +155,7 @@ def questionnaire_duplicate(request, pk: int):
     try:
         copy = builder.questionnaire_duplicate(questionnaire=questionnaire, by=request.user)
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
         return redirect(questionnaire)
     messages.success(request, _("The copy was made; give it a title and its send rules."))
     return redirect(copy)
@@ -257,7 +245,7 @@ def section_move(request, pk: int):
     try:
         builder.section_move(section=section, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
     return redirect(section.questionnaire.get_absolute_url() + f"#section-{section.pk}")
 
 
@@ -283,9 +271,9 @@ def _question_page(request, questionnaire, question: Question | None):
                     formset._non_form_errors = formset.error_class([*formset.non_form_errors(), message])
                 rest = {k: v for k, v in error.message_dict.items() if k != "choices"}
                 if rest:
-                    _apply_errors(form, ValidationError(rest))
+                    errors_to_form(form, ValidationError(rest))
             else:
-                _apply_errors(form, error)
+                errors_to_form(form, error)
         else:
             return redirect(questionnaire.get_absolute_url() + f"#question-{question.pk}")
     answered = question.answers.count() if question is not None else 0
@@ -319,7 +307,7 @@ def question_delete(request, pk: int):
     try:
         builder.question_delete(question=question)
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The question was deleted."))
     return redirect(question.questionnaire)
@@ -332,7 +320,7 @@ def question_retire(request, pk: int):
     try:
         builder.question_retire(question=question, retired=retire)
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -349,7 +337,7 @@ def question_move(request, pk: int):
     try:
         builder.question_move(question=question, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        _say(request, error)
+        flash_errors(request, error)
     return redirect(question.questionnaire.get_absolute_url() + f"#question-{question.pk}")
 
 
@@ -363,7 +351,7 @@ def send_rule_create(request, pk: int):
         try:
             builder.send_rule_create(questionnaire=questionnaire, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The send rule was added."))
             return redirect(questionnaire.get_absolute_url() + "#sending")

@@ -2,8 +2,7 @@
 another organization or cohort is a 404, so nothing of it is given away), then the rules
 permission on the object (a 403 for someone who may see it but not do this)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from cohorts.models import Pair
@@ -85,14 +84,3 @@ def managed_pair(request, pk: int) -> Pair:
     pair = get_object_or_404(pairs_visible_to(user=request.user), pk=pk)
     require(request.user, "showcase.manage_terms", pair.cohort)
     return pair
-
-
-def flash_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def flash_form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)

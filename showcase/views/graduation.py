@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Pair
 from cohorts.phases import phase_allows
+from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
 
 from ..enums import GraduationFilter
-from ..forms import GraduateForm, GraduationFilterForm, GraduationSettingsForm, apply_errors
+from ..forms import GraduateForm, GraduationFilterForm, GraduationSettingsForm
 from ..policies import default_min_meetings
 from ..selectors.graduation import criteria_of, final_survey_candidates, graduation_pairs, graduation_rule, settings_of
 from ..services import graduation as services
-from .access import cohort_for, flash_form_errors, graduation_for
+from .access import cohort_for, graduation_for
 
 PAGE_SIZE = 25
 
@@ -64,8 +65,7 @@ def graduation_graduate(request: HttpRequest, pk: int) -> HttpResponse:
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             if result.graduated:
                 messages.success(
@@ -97,7 +97,7 @@ def graduation_settings(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.graduation_settings_save(cohort=cohort, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("What the cohort asks for graduation was saved."))
             return redirect("showcase:graduation-list", pk=cohort.pk)

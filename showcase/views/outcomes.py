@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
 from mentorship.selectors import programs_for
+from mentorship.spreadsheets import csv_safe
 from questionnaires.enums import QuestionType
 
 from ..charts import Bar, bar_chart, column_chart, grouped_bar_chart, line_chart
@@ -280,14 +281,8 @@ def _csv_response(filename: str, per_cohort: list[CohortOutcomes]) -> HttpRespon
     for figures in per_cohort:
         name = figures.cohort.name if figures.cohort is not None else _("All cohorts")
         for section, measure, value in figure_rows(figures):
-            writer.writerow([_safe(name), _safe(section), _safe(measure), "" if value is None else value])
+            writer.writerow([csv_safe(name), csv_safe(section), csv_safe(measure), "" if value is None else value])
     return response
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells that start with these as formulas; names come from people."""
-    text = str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def outcomes_cohort_csv(request: HttpRequest, pk: int) -> HttpResponse:

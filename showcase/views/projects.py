@@ -9,13 +9,14 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Pair, PairStatus
 from cohorts.phases import phase_allows
+from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
 
 from ..enums import ProjectStage
-from ..forms import CommentForm, MilestoneForm, ProjectForm, UpdateForm, apply_errors
+from ..forms import CommentForm, MilestoneForm, ProjectForm, UpdateForm
 from ..models import Showcase
 from ..selectors.projects import current_pair_of, mentee_projects, own_mentee_enrollment, updates_page, with_stage
 from ..services import projects as services
-from .access import cohort_for, flash_errors, flash_form_errors, milestone_for, project_for, update_for
+from .access import cohort_for, milestone_for, project_for, update_for
 
 PAGE_SIZE = 25
 
@@ -45,7 +46,7 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             project = services.project_create(enrollment=enrollment, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Your project is started. Add its milestones next."))
             return redirect(project)
@@ -92,7 +93,7 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(project=project, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect(project)
@@ -127,7 +128,7 @@ def milestone_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.milestone_update(milestone=milestone, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The milestone was saved."))
             return redirect(reverse("showcase:project-detail", kwargs={"pk": project.pk}) + "#milestones")

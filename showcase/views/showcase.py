@@ -11,16 +11,16 @@ from django.views.decorators.http import require_POST
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.phases import phase_allows
+from mentorship.form_errors import errors_to_form, flash_errors
 
 from ..enums import FileKind
-from ..forms import ShowcaseForm, SubmissionForm, apply_errors
+from ..forms import ShowcaseForm, SubmissionForm
 from ..models import Showcase, Submission
 from ..selectors.projects import programme
 from ..services import showcase as services
 from ..uploads import SizeLimitUploadHandler
 from .access import (
     cohort_for,
-    flash_errors,
     managed_submission,
     own_submission_project,
     submission_for,
@@ -69,7 +69,7 @@ def showcase_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             showcase = services.showcase_save(cohort=cohort, by=request.user, **form.service_fields())
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The showcase was saved."))
             return redirect(showcase)
@@ -171,7 +171,7 @@ def _submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 remove_file=data.get("remove_file", False),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,

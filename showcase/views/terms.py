@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.models import PairStatus
+from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
 from mentorship.zones import site_today
 
 from ..enums import TermChoice
-from ..forms import TermChoiceForm, TermDecisionForm, apply_errors
+from ..forms import TermChoiceForm, TermDecisionForm
 from ..policies import add_months, choice_window_open, choice_window_opens_on
 from ..selectors.terms import SHOW_ALL, SHOW_DUE, choice_of, current_term, decision_for, decisions_page, term_page
 from ..services import terms as services
-from .access import cohort_for, flash_errors, flash_form_errors, managed_pair, own_pair
+from .access import cohort_for, managed_pair, own_pair
 
 
 def term_choose(request: HttpRequest, pk: int) -> HttpResponse:
@@ -34,7 +35,7 @@ def term_choose(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.term_choose(pair=pair, user=request.user, today=today, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Your choice is recorded; the coordinators will act on it."))
             return redirect("showcase:term-choose", pk=pair.pk)

@@ -14,7 +14,7 @@ from cohorts.models import PairStatus
 from questionnaires.enums import ExportStatus, Kind, QuestionType
 from questionnaires.models import Delivery, ExportJob, SendRule
 from questionnaires.scheduling import add_months, rule_is_due, rule_send_date
-from questionnaires.services.exports import csv_safe, export_request
+from questionnaires.services.exports import export_request
 from questionnaires.services.responses import response_save
 from questionnaires.services.sending import questionnaire_deliver, recipients
 from questionnaires.tasks import task_export_answers, task_send_due, task_send_reminders
@@ -147,14 +147,6 @@ def test_reminder_waits_for_its_days(cohort, application, mentee):
 
 
 # --- Exports --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-cmd", "'-cmd"), ("@x", "'@x"), ("-3", "-3"), ("plain", "plain")],
-)
-def test_csv_safe_neutralises_formulas(value, expected):
-    assert csv_safe(value) == expected
 
 
 def _submit(application, enrollment, goals, gender="woman"):
