@@ -236,3 +236,9 @@ def cohort_coordinators(*, cohort: Cohort) -> list[User]:
             is_active=True,
         ).order_by("pk")
     )
+
+
+def proposal_scores(*, cohort_ids: list[int]) -> list[tuple[int, str, float | None]]:
+    """(cohort id, status, score) of every proposal of these cohorts, for the outcomes
+    report. One query."""
+    return list(Proposal.objects.filter(cohort__in=cohort_ids).values_list("cohort_id", "status", "score"))

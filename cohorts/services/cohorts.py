@@ -11,7 +11,7 @@ from mentorship.notifications import email_queue
 from .. import hooks
 from ..enums import ACTIVE_ENROLLMENT_STATUSES, PHASE_ORDER, CohortPhase, EnrollmentStatus, ParticipantRole
 from ..guidelines import GUIDELINES_TEMPLATE
-from ..models import Cohort, PhaseChange
+from ..models import Cohort, PairStatus, PhaseChange
 from ..phases import require_phase
 from ..selectors import people_behind_on_training
 
@@ -85,7 +85,7 @@ def cohort_update(*, cohort: Cohort, **fields) -> Cohort:
         )
     busiest_on_default = (
         mentors.filter(capacity=None)
-        .annotate(active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status="active")))
+        .annotate(active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.ACTIVE)))
         .order_by("-active")
         .values_list("active", flat=True)
         .first()
@@ -185,7 +185,7 @@ def _own_blockers(cohort: Cohort, target: str) -> list[hooks.Blocker]:
             )
         unmatched = (
             cohort.enrollments.filter(status=EnrollmentStatus.ACCEPTED, role=ParticipantRole.MENTEE)
-            .exclude(pairs_as_mentee__status="active")
+            .exclude(pairs_as_mentee__status=PairStatus.ACTIVE)
             .count()
         )
         if unmatched:

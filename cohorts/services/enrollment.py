@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -7,7 +9,7 @@ from mentorship.models import User
 from mentorship.notifications import email_queue
 
 from ..enums import EnrollmentStatus, ParticipantRole
-from ..models import Cohort, Enrollment
+from ..models import Cohort, Enrollment, PairStatus
 from ..phases import require_phase
 from .pairs import pair_end
 
@@ -72,6 +74,41 @@ def enrollment_apply(
 
 
 @transaction.atomic
+def enrollment_join_invited(
+    *,
+    cohort: Cohort,
+    user: User,
+    role: str,
+    capacity: int | None,
+    invited_by: User | None,
+    now: datetime.datetime,
+) -> Enrollment:
+    """An invited person's place in the cohort, accepted at once (the coordinator chose
+    them). Someone who withdrew comes back on the same row; a place the person already has
+    is never overwritten (perhaps in the other role, or paired)."""
+    existing = Enrollment.objects.select_for_update().filter(cohort=cohort, user=user).first()
+    if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
+        raise ValidationError(
+            _("You are already in this cohort as %(role)s (%(status)s).")
+            % {"role": existing.get_role_display().lower(), "status": existing.get_status_display().lower()},
+            code="enrolled",
+        )
+    enrollment, _created = Enrollment.objects.update_or_create(
+        cohort=cohort,
+        user=user,
+        defaults={
+            "role": role,
+            "status": EnrollmentStatus.ACCEPTED,
+            "capacity": capacity,
+            "guidelines_acknowledged_at": now,
+            "decided_at": now,
+            "decided_by": invited_by,
+        },
+    )
+    return enrollment
+
+
+@transaction.atomic
 def enrollment_decide(*, enrollment: Enrollment, status: str, by: User) -> Enrollment:
     """Accept, decline or waitlist an application.
 
@@ -130,8 +167,8 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: User) -> Enrollment:
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
         return enrollment
     now = timezone.now()
-    for pair in list(enrollment.pairs_as_mentee.filter(status="active")) + list(
-        enrollment.pairs_as_mentor.filter(status="active")
+    for pair in list(enrollment.pairs_as_mentee.filter(status=PairStatus.ACTIVE)) + list(
+        enrollment.pairs_as_mentor.filter(status=PairStatus.ACTIVE)
     ):
         pair_end(pair=pair, reason=_("%(name)s withdrew from the cohort.") % {"name": enrollment.user}, by=by)
     enrollment.status = EnrollmentStatus.WITHDRAWN
@@ -149,7 +186,7 @@ def enrollment_set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollm
     # Locked like pair_create locks it, so that a new pair and a lower capacity cannot cross.
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=enrollment.pk)
     capacity = _check_capacity(enrollment.cohort, enrollment.role, capacity)
-    active = enrollment.pairs_as_mentor.filter(status="active").count()
+    active = enrollment.pairs_as_mentor.filter(status=PairStatus.ACTIVE).count()
     if capacity < active:
         raise ValidationError(
             {"capacity": _("You already mentor %(n)d people; the capacity cannot be lower.") % {"n": active}}

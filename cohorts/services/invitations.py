@@ -13,6 +13,7 @@ from mentorship.notifications import email_queue
 from ..enums import CohortPhase, EnrollmentStatus, InvitationRole, InvitationStatus, ParticipantRole
 from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember, new_token
 from ..phases import require_phase
+from .enrollment import enrollment_join_invited
 
 SIGNER_SALT = "cohorts.invitation"
 EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
@@ -202,25 +203,13 @@ def invitation_accept(*, invitation: Invitation, user: User, acknowledge_guideli
                 {"acknowledge_guidelines": _("Please read and accept the guidelines to join.")}, code="guidelines"
             )
         role = ParticipantRole.MENTOR if invitation.role == InvitationRole.MENTOR else ParticipantRole.MENTEE
-        existing = Enrollment.objects.select_for_update().filter(cohort=cohort, user=user).first()
-        if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
-            # Never overwrite a place the person already has (perhaps in the other role, or paired).
-            raise ValidationError(
-                _("You are already in this cohort as %(role)s (%(status)s).")
-                % {"role": existing.get_role_display().lower(), "status": existing.get_status_display().lower()},
-                code="enrolled",
-            )
-        Enrollment.objects.update_or_create(
+        enrollment_join_invited(
             cohort=cohort,
             user=user,
-            defaults={
-                "role": role,
-                "status": EnrollmentStatus.ACCEPTED,
-                "capacity": invitation.capacity if role == ParticipantRole.MENTOR else None,
-                "guidelines_acknowledged_at": now,
-                "decided_at": now,
-                "decided_by": invitation.invited_by,
-            },
+            role=role,
+            capacity=invitation.capacity if role == ParticipantRole.MENTOR else None,
+            invited_by=invitation.invited_by,
+            now=now,
         )
     if not user.full_name and invitation.full_name:
         user.full_name = invitation.full_name

@@ -1,5 +1,6 @@
-"""Pairs are created by publishing matches (the matching app) and ended by the coordinator,
-a withdrawal or an end-of-term decision. These are the only writes of a Pair's lifecycle."""
+"""Pairs are created by publishing matches (the matching app), ended by the coordinator, a
+withdrawal or an end-of-term decision, and graduated by the showcase app. These are the only
+writes of a Pair's status: other apps call them (a test keeps it so)."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -49,3 +50,17 @@ def pair_end(*, pair: Pair, reason: str, by: User | None = None) -> Pair:
     pair.end_reason = reason
     pair.save(update_fields=["status", "ended_at", "end_reason"])
     return pair
+
+
+def pair_mark_graduated(*, pair: Pair) -> bool:
+    """Mark an active pair graduated; False (and nothing changed) when it is no longer
+    active. The update is conditional, so that two graduations at the same moment (or a
+    double click where row locks are not enforced) mark the pair once.
+
+    The graduation's record and emails are the showcase app's (``pair_graduate``), which
+    calls this inside its transaction.
+    """
+    if not Pair.objects.filter(pk=pair.pk, status=PairStatus.ACTIVE).update(status=PairStatus.GRADUATED):
+        return False
+    pair.status = PairStatus.GRADUATED
+    return True

@@ -94,6 +94,19 @@ def training_reminder_claim(*, cohort: Cohort) -> None:
         )
 
 
+@transaction.atomic
+def training_remind_request(*, cohort: Cohort) -> None:
+    """The coordinator asks to remind everyone accepted who has required training left;
+    refused (ValidationError) within twelve hours of the last reminder.
+
+    Side effects: queues ``cohorts.remind_training`` after commit, which sends the emails.
+    """
+    from ..tasks import task_remind_training  # noqa: PLC0415 -- tasks import services
+
+    training_reminder_claim(cohort=cohort)
+    transaction.on_commit(lambda: task_remind_training.apply_async(kwargs={"cohort_id": cohort.pk}))
+
+
 def training_remind_behind(*, cohort: Cohort) -> int:
     """Email everyone accepted who has required modules left. Returns how many were told.
 

@@ -12,7 +12,6 @@ from ..models import Enrollment, TrainingCompletion, TrainingModule
 from ..phases import phase_allows
 from ..selectors import required_module_counts, with_training_progress
 from ..services import training as training_services
-from ..tasks import task_remind_training
 from .access import cohort_for, own_enrollment
 
 
@@ -200,10 +199,9 @@ def training_grid(request: HttpRequest, pk: int) -> HttpResponse:
 def training_remind(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
     try:
-        training_services.training_reminder_claim(cohort=cohort)
+        training_services.training_remind_request(cohort=cohort)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        task_remind_training.apply_async(kwargs={"cohort_id": cohort.pk})
         messages.success(request, _("A reminder is on its way to everyone who has required training left."))
     return redirect("cohorts:training-grid", pk=cohort.pk)

@@ -1,5 +1,8 @@
 """The subcommittee's review: votes, decisions, swaps and suggestions.
 
+This module holds every change of a proposal's status (a new round supersedes the pending
+ones through ``proposals_supersede_pending``); the other modules and apps call it.
+
 Every write that can change a proposal's status locks the proposal row first and derives
 the decision from the votes inside the same transaction, so two members voting at the same
 moment are taken one after the other: one decision, never two.
@@ -22,6 +25,9 @@ from ..enums import EventKind, ProposalStatus, SuggestionStatus, Threshold, Vote
 from ..models import Proposal, ProposalEvent, Suggestion, Vote
 from ..selectors import is_never_again, matching_settings_of, mentors_with_seats
 from .scoring import PairScore, pair_score
+
+# Audit events written per insert when a round supersedes many proposals at once.
+EVENT_BATCH = 1000
 
 
 def votes_needed(*, eligible: int, threshold: str, min_votes: int) -> int:
@@ -181,6 +187,23 @@ def proposal_decide(*, proposal: Proposal, by: User, decision: str, reason: str)
     )
     _event(proposal, EventKind.DECISION, actor=by, outcome=decision, comment=reason, direct=True)
     return proposal
+
+
+def proposals_supersede_pending(*, cohort: Cohort, round_number: int) -> int:
+    """A new round replaces the cohort's proposals still waiting for review: each is
+    superseded, with an audit event. Call inside the round's transaction; returns how many.
+    Approved proposals stay: the round keeps their seats."""
+    pending = list(
+        Proposal.objects.select_for_update()
+        .filter(cohort=cohort, status=ProposalStatus.PENDING)
+        .values_list("pk", flat=True)
+    )
+    Proposal.objects.filter(pk__in=pending).update(status=ProposalStatus.SUPERSEDED, updated_at=timezone.now())
+    ProposalEvent.objects.bulk_create(
+        [ProposalEvent(proposal_id=pk, kind=EventKind.SUPERSEDED, data={"round": round_number}) for pk in pending],
+        batch_size=EVENT_BATCH,
+    )
+    return len(pending)
 
 
 # --- Swaps ----------------------------------------------------------------------------------

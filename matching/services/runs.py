@@ -23,9 +23,10 @@ from cohorts.phases import require_phase
 from mentorship.models import User
 from questionnaires.selectors import matching_answers
 
-from ..enums import ACTIVE_RUN_STATUSES, EventKind, MatchRunStatus, ProposalStatus
-from ..models import MatchRun, Proposal, ProposalEvent
+from ..enums import ACTIVE_RUN_STATUSES, MatchRunStatus, ProposalStatus
+from ..models import MatchRun, Proposal
 from ..selectors import RoundPeople, criteria_of, round_people
+from .review import proposals_supersede_pending
 from .scoring import build_problem, criteria_snapshot, run_engine
 
 logger = logging.getLogger(__name__)
@@ -197,19 +198,7 @@ def _store(run: MatchRun, people: RoundPeople, answers: dict, result) -> MatchRu
         if locked.status != MatchRunStatus.RUNNING:
             # Marked failed by the coordinator while computing: nothing is stored.
             return None
-        pending = list(
-            Proposal.objects.select_for_update()
-            .filter(cohort=run.cohort, status=ProposalStatus.PENDING)
-            .values_list("pk", flat=True)
-        )
-        Proposal.objects.filter(pk__in=pending).update(status=ProposalStatus.SUPERSEDED, updated_at=timezone.now())
-        ProposalEvent.objects.bulk_create(
-            [
-                ProposalEvent(proposal_id=pk, kind=EventKind.SUPERSEDED, data={"round": run.round_number})
-                for pk in pending
-            ],
-            batch_size=BATCH,
-        )
+        superseded = proposals_supersede_pending(cohort=run.cohort, round_number=run.round_number)
         # Votes taken while the engine ran may have approved proposals it did not know of:
         # keep only the pairs that still fit, best first.
         used, settled = _seats_in_use(run.cohort)
@@ -258,7 +247,7 @@ def _store(run: MatchRun, people: RoundPeople, answers: dict, result) -> MatchRu
             "excluded_pairs": len(people.excluded),
             "without_answers": sum(1 for pk in people.mentee_ids + people.mentor_ids if pk not in answers),
             "proposals": len(keep),
-            "superseded": len(pending),
+            "superseded": superseded,
             "unmatched": unmatched,
             "total_score": sum(p.score for p in keep),
             "gap_bound": result.stats.get("gap_bound"),

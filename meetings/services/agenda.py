@@ -1,5 +1,4 @@
 import datetime
-from importlib import import_module
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from cohorts.models import Cohort
 from mentorship.models import User
+from questionnaires.selectors import first_meeting_questions as cohort_first_meeting_questions
 
 from ..enums import ACTIVE_GOAL_STATUSES, OPEN_MEETING_STATUSES, AgendaItemKind, MeetingStatus
 from ..models import ActionItem, AgendaItem, Meeting, PrivateNote
@@ -17,9 +17,8 @@ from .pairs import require_can_meet, require_member
 
 AGENDA_ITEM_MAX_LENGTH = 500
 
-# The program's guiding questions for a first meeting, used until the questionnaires app
-# provides the cohort's own (``questionnaires.selectors.first_meeting_questions``), and when
-# a cohort has none: a first meeting never starts from an empty page.
+# The guiding questions for a first meeting when the cohort's own (the questionnaires app's
+# ``first_meeting_questions``) are all blank: a first meeting never starts from an empty page.
 DEFAULT_FIRST_MEETING_QUESTIONS = [
     gettext_noop("What do you each want to get out of this program?"),
     gettext_noop("Which goals should the mentee focus on first?"),
@@ -35,11 +34,7 @@ EDITABLE_AGENDA_STATUSES = [*OPEN_MEETING_STATUSES, MeetingStatus.HELD]
 
 
 def first_meeting_questions(*, cohort: Cohort) -> list[str]:
-    try:
-        provider = import_module("questionnaires.selectors").first_meeting_questions
-    except (ImportError, AttributeError):
-        provider = None
-    questions = [q.strip() for q in provider(cohort=cohort) if q and q.strip()] if provider else []
+    questions = [q.strip() for q in cohort_first_meeting_questions(cohort=cohort) if q and q.strip()]
     return questions or [_(q) for q in DEFAULT_FIRST_MEETING_QUESTIONS]
 
 

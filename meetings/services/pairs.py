@@ -33,7 +33,7 @@ def pair_lock(*, pair: Pair) -> None:
 
     Call inside the service's transaction, before its checks.
     """
-    pair.status = Pair.objects.select_for_update().values_list("status", flat=True).get(pk=pair.pk)
+    pair.refresh_from_db(from_queryset=Pair.objects.select_for_update(), fields=["status"])
 
 
 def require_active(*, pair: Pair) -> None:

@@ -190,5 +190,4 @@ class CohortOutcomes:
 class Outcomes:
     per_cohort: list[CohortOutcomes]
     total: CohortOutcomes
-    matching_available: bool
     as_of: datetime.date

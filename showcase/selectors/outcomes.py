@@ -5,17 +5,13 @@ Every figure is computed from a fixed number of queries whatever the cohorts' si
 (rows are counted in Python from light ``values()`` queries). The funnel is the cohorts
 app's (``cohort_funnels``: two queries for all the cohorts).
 
-Matching scores come from the matching app's ``Proposal`` model (``score``, ``status``),
-loaded lazily by name: when that app has no such model the section is left out, and the
-report says so. How a proposal reaches its cohort (directly or through its run) is read
-from the model itself.
+Matching scores come from the matching app (``matching.selectors.proposal_scores``).
 """
 
 import datetime
 import statistics
 from collections import Counter, defaultdict
 
-from django.apps import apps
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,6 +19,8 @@ from django.utils import timezone
 from cohorts.enums import Audience, EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment, Pair, PairStatus, TrainingModule
 from cohorts.selectors import FUNNEL_STAGES, cohort_funnels, with_training_progress
+from matching.enums import ProposalStatus
+from matching.selectors import proposal_scores
 from meetings.enums import MeetingStatus
 from meetings.health import GRACE_DAYS, NO_CONTACT_DAYS
 from meetings.models import Meeting
@@ -83,40 +81,9 @@ def _training(cohort_ids, required) -> dict[int, dict[str, RoleTraining]]:
     return result
 
 
-def proposal_model():
-    """The matching app's Proposal model, or None while it has none."""
-    try:
-        model = apps.get_model("matching", "Proposal")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    if not {"score", "status"} <= names:
-        return None
-    return model
-
-
-def _cohort_path(model) -> str | None:
-    fields = {f.name: f for f in model._meta.get_fields()}
-    cohort = fields.get("cohort")
-    if cohort is not None and cohort.is_relation and cohort.related_model is Cohort:
-        return "cohort"
-    for name, candidate in fields.items():
-        if candidate.many_to_one and candidate.related_model is not None:
-            inner = {f.name: f for f in candidate.related_model._meta.get_fields()}.get("cohort")
-            if inner is not None and inner.is_relation and inner.related_model is Cohort:
-                return f"{name}__cohort"
-    return None
-
-
-def _matching(cohort_ids) -> dict[int, MatchingFigures] | None:
-    model = proposal_model()
-    path = _cohort_path(model) if model is not None else None
-    if path is None:
-        return None
-    labels = dict(model._meta.get_field("status").flatchoices or [])
+def _matching(cohort_ids) -> dict[int, MatchingFigures]:
     by_cohort: dict[int, dict[str, list[float]]] = {pk: defaultdict(list) for pk in cohort_ids}
-    rows = model.objects.filter(**{f"{path}__in": cohort_ids}).values_list(path, "status", "score")
-    for cohort_id, status, score in rows:
+    for cohort_id, status, score in proposal_scores(cohort_ids=cohort_ids):
         by_cohort[cohort_id][status].append(float(score) if score is not None else None)
     result = {}
     for cohort_id, statuses in by_cohort.items():
@@ -126,7 +93,7 @@ def _matching(cohort_ids) -> dict[int, MatchingFigures] | None:
             figures.statuses.append(
                 StatusScores(
                     status=status,
-                    label=str(labels.get(status, status)),
+                    label=str(ProposalStatus(status).label),
                     count=len(statuses[status]),
                     mean=round(statistics.fmean(scores), 3) if scores else None,
                 )
@@ -350,7 +317,7 @@ def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Ou
             cohort=cohort,
             funnel=funnels[cohort.pk],
             training=training[cohort.pk],
-            matching=matching.get(cohort.pk) if matching is not None else None,
+            matching=matching[cohort.pk],
             meetings=meetings[cohort.pk],
             projects=projects[cohort.pk],
             graduation=graduation[cohort.pk],
@@ -362,26 +329,24 @@ def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Ou
         role: _sum([o.training[role] for o in per_cohort], RoleTraining)
         for role in (ParticipantRole.MENTEE, ParticipantRole.MENTOR)
     }
-    total_matching = None
-    if matching is not None:
-        statuses: dict[str, list] = defaultdict(list)
-        scores: list[float] = []
-        for figures in matching.values():
-            scores.extend(figures.scores)
-            for status in figures.statuses:
-                statuses[status.status].append(status)
-        total_matching = MatchingFigures(
-            statuses=[
-                StatusScores(
-                    status=key,
-                    label=items[0].label,
-                    count=sum(s.count for s in items),
-                    mean=_weighted_mean(items),
-                )
-                for key, items in sorted(statuses.items())
-            ],
-            scores=scores,
-        )
+    statuses: dict[str, list] = defaultdict(list)
+    scores: list[float] = []
+    for figures in matching.values():
+        scores.extend(figures.scores)
+        for status in figures.statuses:
+            statuses[status.status].append(status)
+    total_matching = MatchingFigures(
+        statuses=[
+            StatusScores(
+                status=key,
+                label=items[0].label,
+                count=sum(s.count for s in items),
+                mean=_weighted_mean(items),
+            )
+            for key, items in sorted(statuses.items())
+        ],
+        scores=scores,
+    )
     total = CohortOutcomes(
         cohort=None,
         funnel={stage: sum(f[stage] for f in funnels.values()) for stage in FUNNEL_STAGES},
@@ -394,7 +359,7 @@ def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Ou
             checkins=_sum_checkins([checkins[pk] for pk in cohort_ids]), questions=questions.get(None, [])
         ),
     )
-    return Outcomes(per_cohort=per_cohort, total=total, matching_available=matching is not None, as_of=today)
+    return Outcomes(per_cohort=per_cohort, total=total, as_of=today)
 
 
 def _weighted_mean(items: list[StatusScores]) -> float | None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from cohorts.models import Cohort, Pair, PairStatus
 from cohorts.phases import require_phase
+from cohorts.services.pairs import pair_mark_graduated
 from mentorship.models import User
 from mentorship.notifications import email_queue
 from questionnaires.models import Questionnaire
@@ -81,8 +82,7 @@ def pair_graduate(
     now = now or timezone.now()
     # Conditional, and the graduation row is unique per pair: where the row lock above is
     # not enforced (SQLite), a double click still graduates the pair once and says so.
-    claimed = Pair.objects.filter(pk=pair.pk, status=PairStatus.ACTIVE).update(status=PairStatus.GRADUATED)
-    if claimed != 1:
+    if not pair_mark_graduated(pair=pair):
         raise ValidationError(
             _("%(pair)s cannot graduate: the pair is no longer active.") % {"pair": pair}, code="not_active"
         )
@@ -100,7 +100,6 @@ def pair_graduate(
             )
     except IntegrityError:
         raise ValidationError(_("%(pair)s has already graduated.") % {"pair": pair}, code="already_graduated") from None
-    pair.status = PairStatus.GRADUATED
     for role, person, partner in (
         ("mentee", annotated.mentee.user, annotated.mentor.user),
         ("mentor", annotated.mentor.user, annotated.mentee.user),

@@ -11,6 +11,7 @@ from cohorts.services.training import (
     training_module_delete,
     training_module_move,
     training_remind_behind,
+    training_remind_request,
     training_uncomplete,
 )
 from tests.factories import EnrollmentFactory, MentorEnrollmentFactory
@@ -134,6 +135,31 @@ def test_training_reminder_once_per_twelve_hours(cohort):
 
     with pytest.raises(ValidationError, match="less than twelve hours ago"):
         training_reminder_claim(cohort=cohort)
+
+
+def test_training_remind_request_queues_the_reminder_after_commit(cohort, django_capture_on_commit_callbacks):
+    module(cohort)
+    behind = EnrollmentFactory(cohort=cohort)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        training_remind_request(cohort=cohort)
+    sent_before_commit = len(mail.outbox)
+    for callback in callbacks:
+        callback()
+
+    assert (len(callbacks), sent_before_commit) == (1, 0)
+    assert [m.to for m in mail.outbox] == [[behind.user.email]]
+
+
+def test_training_remind_request_refused_again_within_twelve_hours_queues_nothing(
+    cohort, django_capture_on_commit_callbacks
+):
+    training_remind_request(cohort=cohort)
+
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError, match="twelve hours"):
+        training_remind_request(cohort=cohort)
+
+    assert callbacks == []
 
 
 def test_closed_cohort_setup_cannot_change(cohort, coordinator):

@@ -1,5 +1,4 @@
 import datetime
-import types
 
 import pytest
 from django.core import mail
@@ -31,12 +30,16 @@ from meetings.services.scheduling import (
     meeting_propose,
     meeting_reschedule,
 )
+from questionnaires.enums import Kind
+from questionnaires.templates import TEMPLATES
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     GoalFactory,
     MeetingFactory,
     PairFactory,
+    QuestionFactory,
+    QuestionnaireFactory,
     UserFactory,
 )
 
@@ -44,22 +47,6 @@ pytestmark = pytest.mark.django_db
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
-
-
-def _provider(module):
-    def fake_import(name):
-        assert name == "questionnaires.selectors"
-        if module is None:
-            raise ImportError(name)
-        return module
-
-    return fake_import
-
-
-@pytest.fixture(autouse=True)
-def _no_questionnaire_questions(monkeypatch):
-    """The built-in questions, whatever the questionnaires app provides (tested separately)."""
-    monkeypatch.setattr("meetings.services.agenda.import_module", _provider(None))
 
 
 def _propose(pair, by, *, days=3, **kwargs):
@@ -143,37 +130,43 @@ def test_meeting_propose_stores_the_time_and_tells_the_other_person(
     assert mail.outbox[0].subject == f"{mentee} proposes a meeting on 13 Mar"
 
 
+def _template_questions() -> list[str]:
+    return [str(q.text) for q in TEMPLATES["first_meeting"].questions]
+
+
 def test_first_meeting_agenda_holds_the_guiding_questions(pair, mentee):
     meeting = _propose(pair, mentee)
 
     items = list(meeting.agenda_items.values_list("kind", "text"))
-    assert items == [(AgendaItemKind.QUESTION, q) for q in DEFAULT_FIRST_MEETING_QUESTIONS]
+    assert items == [(AgendaItemKind.QUESTION, q) for q in _template_questions()]
 
 
-def test_first_meeting_questions_come_from_the_questionnaires_app_when_it_has_them(monkeypatch, cohort):
-    module = types.ModuleType("questionnaires.selectors")
-    module.first_meeting_questions = lambda *, cohort: ["What brought you here?", "  ", "What next?"]
-    monkeypatch.setattr("meetings.services.agenda.import_module", _provider(module))
+def test_first_meeting_agenda_holds_the_cohorts_own_guiding_questions(pair, mentee):
+    questionnaire = QuestionnaireFactory(cohort=pair.cohort, kind=Kind.FIRST_MEETING)
+    QuestionFactory(questionnaire=questionnaire, text="What brought you here?", position=1)
+    QuestionFactory(questionnaire=questionnaire, text="What next?", position=2)
 
-    assert first_meeting_questions(cohort=cohort) == ["What brought you here?", "What next?"]
+    meeting = _propose(pair, mentee)
 
-
-def test_first_meeting_questions_fall_back_when_the_module_is_missing(cohort):
-    assert first_meeting_questions(cohort=cohort) == DEFAULT_FIRST_MEETING_QUESTIONS
-
-
-def test_first_meeting_questions_fall_back_when_the_function_is_missing(monkeypatch, cohort):
-    monkeypatch.setattr(
-        "meetings.services.agenda.import_module", _provider(types.ModuleType("questionnaires.selectors"))
-    )
-
-    assert first_meeting_questions(cohort=cohort) == DEFAULT_FIRST_MEETING_QUESTIONS
+    items = list(meeting.agenda_items.values_list("kind", "text"))
+    assert items == [(AgendaItemKind.QUESTION, "What brought you here?"), (AgendaItemKind.QUESTION, "What next?")]
 
 
-def test_first_meeting_questions_fall_back_when_the_cohort_has_none(monkeypatch, cohort):
-    module = types.ModuleType("questionnaires.selectors")
-    module.first_meeting_questions = lambda *, cohort: []
-    monkeypatch.setattr("meetings.services.agenda.import_module", _provider(module))
+def test_first_meeting_questions_are_the_ready_templates_when_the_cohort_has_none(cohort):
+    assert first_meeting_questions(cohort=cohort) == _template_questions()
+
+
+def test_first_meeting_questions_skip_blank_ones(cohort):
+    questionnaire = QuestionnaireFactory(cohort=cohort, kind=Kind.FIRST_MEETING)
+    QuestionFactory(questionnaire=questionnaire, text="  What brought you here? ", position=1)
+    QuestionFactory(questionnaire=questionnaire, text="  ", position=2)
+
+    assert first_meeting_questions(cohort=cohort) == ["What brought you here?"]
+
+
+def test_first_meeting_questions_fall_back_when_the_cohorts_are_all_blank(cohort):
+    questionnaire = QuestionnaireFactory(cohort=cohort, kind=Kind.FIRST_MEETING)
+    QuestionFactory(questionnaire=questionnaire, text=" ", position=1)
 
     assert first_meeting_questions(cohort=cohort) == DEFAULT_FIRST_MEETING_QUESTIONS
 

@@ -7,9 +7,7 @@ from cohorts.enums import CohortPhase, EnrollmentStatus
 from cohorts.models import PairStatus, TrainingCompletion, TrainingModule
 from questionnaires.enums import Audience, Kind, QuestionType, ResponseStatus
 from showcase.enums import TermChoice
-from showcase.selectors import outcomes as outcomes_selectors
 from showcase.selectors.outcomes import outcomes
-from tests import factories
 from tests.factories import (
     AnswerFactory,
     ChoiceFactory,
@@ -22,6 +20,7 @@ from tests.factories import (
     ProgramFactory,
     ProjectFactory,
     ProjectUpdateFactory,
+    ProposalFactory,
     QuestionFactory,
     QuestionnaireFactory,
     ResponseFactory,
@@ -173,10 +172,6 @@ def test_program_totals_add_up_the_cohorts(organization):
     assert report.total.cohort is None
 
 
-ProposalFactory = getattr(factories, "ProposalFactory", None)
-
-
-@pytest.mark.skipif(ProposalFactory is None, reason="the matching app has no proposals yet")
 def test_matching_scores_by_status(cohort):
     ProposalFactory(run__cohort=cohort, score=0.8, status="approved")
     ProposalFactory(run__cohort=cohort, score=0.6, status="approved")
@@ -186,20 +181,8 @@ def test_matching_scores_by_status(cohort):
     report = outcomes(cohorts=[cohort])
 
     matching = report.per_cohort[0].matching
-    assert report.matching_available is True
     assert [(s.status, s.label, s.count, s.mean) for s in matching.statuses] == [
         ("approved", "Approved", 2, 0.7),
         ("rejected", "Rejected", 1, 0.2),
     ]
     assert (matching.proposals, matching.mean) == (3, round((0.8 + 0.6 + 0.2) / 3, 3))
-
-
-def test_matching_is_left_out_without_the_matching_models(cohort, monkeypatch):
-    def get_model(app_label, model_name=None, require_ready=True):
-        raise LookupError(f"No installed app with label '{app_label}'.")
-
-    monkeypatch.setattr(outcomes_selectors.apps, "get_model", get_model)
-
-    report = outcomes(cohorts=[cohort])
-
-    assert (report.matching_available, report.per_cohort[0].matching, report.total.matching) == (False, None, None)
