@@ -36,6 +36,7 @@ test: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 worker: install

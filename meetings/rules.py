@@ -52,14 +52,6 @@ def is_pair_mentee(user, obj) -> bool:
 
 
 @rules.predicate
-def is_pair_mentor(user, obj) -> bool:
-    pair = pair_of(obj)
-    if not _is_signed_in(user) or pair is None or pair.pk is None:
-        return False
-    return user.pk == pair.mentor.user_id
-
-
-@rules.predicate
 def is_pair_coordinator(user, obj) -> bool:
     pair = pair_of(obj)
     if pair is None or pair.pk is None:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from mentorship.form_errors import flash_errors, flash_form_errors
 from mentorship.selectors import programs_for
 
+from ..access import cohort_for, own_enrollment
 from ..enums import PHASE_ORDER, CohortPhase, ParticipantRole
 from ..forms import AcknowledgeForm, CapacityForm, CohortForm, GuidelinesForm
 from ..hooks import cohort_sections
@@ -16,7 +17,6 @@ from ..next_steps import all_next_steps
 from ..phases import phase_allows
 from ..services import cohorts as cohort_services
 from ..services import enrollment as enrollment_services
-from .access import cohort_for, own_enrollment
 
 
 def cohort_create(request: HttpRequest, program_pk: int) -> HttpResponse:

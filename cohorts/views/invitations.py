@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from mentorship.form_errors import errors_to_form, flash_form_errors
 from mentorship.models import User
 
+from ..access import cohort_for
 from ..enums import InvitationStatus
 from ..forms import AcknowledgeForm, ImportForm, InvitationForm, SubcommitteeAddForm
 from ..models import ImportJob, Invitation, SubcommitteeMember
 from ..phases import phase_allows
 from ..services import imports as import_services
 from ..services import invitations as invitation_services
-from .access import cohort_for
 
 # The report lists this many problem rows; the rest are counted.
 PROBLEMS_SHOWN = 200

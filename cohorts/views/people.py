@@ -14,13 +14,13 @@ from mentorship.form_errors import flash_errors, flash_form_errors
 from mentorship.spreadsheets import csv_safe
 from mentorship.zones import local_iso
 
+from ..access import cohort_for
 from ..enums import EnrollmentStatus
 from ..forms import BulkDecisionForm, PeopleFilterForm
 from ..hooks import dashboard_panels
 from ..models import Enrollment
 from ..selectors import FUNNEL_HELP, FUNNEL_STAGES, cohort_funnel, people_table, required_module_counts
 from ..services import enrollment as enrollment_services
-from .access import cohort_for
 
 PAGE_SIZE = 25
 FUNNEL_LABELS = {

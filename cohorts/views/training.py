@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..access import cohort_for, own_enrollment
 from ..enums import EnrollmentStatus
 from ..forms import TrainingModuleForm
 from ..models import Enrollment, TrainingCompletion, TrainingModule
 from ..phases import phase_allows
 from ..selectors import required_module_counts, with_training_progress
 from ..services import training as training_services
-from .access import cohort_for, own_enrollment
 
 
 def _trainee(request, cohort):

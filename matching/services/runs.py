@@ -14,7 +14,6 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from cohorts.phases import require_phase
 from mentorship.models import User
 from questionnaires.selectors import matching_answers
 
+from ..engine import Result
 from ..enums import ACTIVE_RUN_STATUSES, MatchRunStatus, ProposalStatus
 from ..models import MatchRun, Proposal
 from ..selectors import RoundPeople, criteria_of, round_people
@@ -192,7 +192,7 @@ def _seats_in_use(cohort: Cohort) -> tuple[Counter, set[int]]:
     return used, settled
 
 
-def _store(run: MatchRun, people: RoundPeople, answers: dict, result) -> MatchRun | None:
+def _store(run: MatchRun, people: RoundPeople, answers: dict, result: Result) -> MatchRun | None:
     with transaction.atomic():
         locked = MatchRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != MatchRunStatus.RUNNING:
@@ -259,12 +259,4 @@ def _store(run: MatchRun, people: RoundPeople, answers: dict, result) -> MatchRu
 def runs_of(*, cohort: Cohort, limit: int = 10) -> list[MatchRun]:
     return list(
         MatchRun.objects.filter(cohort=cohort).select_related("started_by").order_by("-queued_at", "-pk")[:limit]
-    )
-
-
-def has_open_proposals(*, cohort: Cohort) -> bool:
-    return (
-        Proposal.objects.filter(cohort=cohort)
-        .filter(Q(status=ProposalStatus.PENDING) | Q(status=ProposalStatus.APPROVED, pair__isnull=True))
-        .exists()
     )

@@ -4,8 +4,8 @@ matching object inside that cohort (a foreign id is a 404)."""
 
 from django.shortcuts import get_object_or_404
 
+from cohorts.access import cohort_for
 from cohorts.models import Cohort
-from cohorts.views.access import cohort_for
 
 from ..models import MatchRun, Proposal
 

@@ -4,8 +4,8 @@ of another organization or cohort is a 404), then the rules permission (403)."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from cohorts.access import cohort_for  # noqa: F401 -- the one lookup of a cohort, re-exported for this app's views
 from cohorts.selectors import cohorts_visible_to
-from cohorts.views.access import cohort_for  # noqa: F401 -- the one lookup of a cohort, re-exported for this app's views
 
 from ..models import ExportJob, Question, Questionnaire, Response, Section, SendRule
 

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -10,7 +11,7 @@ from mentorship.models import User
 from mentorship.selectors import membership_exists
 
 from ..enums import ProjectStage
-from ..models import Milestone, Project, ProjectUpdate, Submission, UpdateComment
+from ..models import Milestone, Project, ProjectUpdate, Showcase, Submission, UpdateComment
 from .common import subquery_count
 
 PROJECT_RELATED = ["enrollment__user", "enrollment__cohort__program__organization"]
@@ -53,7 +54,7 @@ def _comments() -> Prefetch:
     return Prefetch("comments", queryset=UpdateComment.objects.select_related("author"))
 
 
-def updates_page(*, project: Project, page, per_page: int = 10) -> Page:
+def updates_page(*, project: Project, page: str | int | None, per_page: int = 10) -> Page:
     """Newest first, each with its comments and their authors: three queries a page."""
     updates = ProjectUpdate.objects.filter(project=project).select_related("author").prefetch_related(_comments())
     return Paginator(updates, per_page).get_page(page)
@@ -106,7 +107,7 @@ def mentee_projects(*, cohort: Cohort, mentor: User | None = None) -> QuerySet[E
     )
 
 
-def with_stage(enrollments) -> list[Enrollment]:
+def with_stage(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
     rows = list(enrollments)
     for row in rows:
         project = getattr(row, "showcase_project", None)
@@ -122,11 +123,7 @@ def with_stage(enrollments) -> list[Enrollment]:
     return rows
 
 
-def submitted_projects(*, cohort: Cohort) -> QuerySet[Submission]:
-    return Submission.objects.filter(showcase__cohort=cohort).select_related("project__enrollment__user", "showcase")
-
-
-def programme(*, showcase) -> list[tuple[Submission, object]]:
+def programme(*, showcase: Showcase) -> list[tuple[Submission, datetime.datetime]]:
     """The scheduled presentations in order, each with its start time, one slot after
     the other from the showcase's start (one query)."""
     scheduled = list(

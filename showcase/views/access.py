@@ -5,9 +5,9 @@ permission on the object (a 403 for someone who may see it but not do this)."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from cohorts.access import cohort_for  # noqa: F401 -- the one lookup of a cohort, re-exported for this app's views
 from cohorts.models import Pair
 from cohorts.selectors import cohorts_visible_to
-from cohorts.views.access import cohort_for  # noqa: F401 -- the one lookup of a cohort, re-exported for this app's views
 from meetings.selectors import pairs_of, pairs_visible_to
 
 from ..models import Graduation, Milestone, Project, ProjectUpdate, Submission

@@ -1,9 +1,12 @@
+"""What every app's views use to open a cohort: the cohort only for those who may see it (a
+404 for anybody else), and the person's own place in it."""
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from ..enums import ACTIVE_ENROLLMENT_STATUSES
-from ..models import Cohort, Enrollment
-from ..selectors import cohorts_visible_to
+from .enums import ACTIVE_ENROLLMENT_STATUSES
+from .models import Cohort, Enrollment
+from .selectors import cohorts_visible_to
 
 
 def cohort_for(request, pk: int, perm: str = "cohorts.view_cohort") -> Cohort:
