@@ -44,7 +44,7 @@ def required_module_counts(*, cohort: Cohort) -> dict[str, int]:
     }
 
 
-def _required_done():
+def _required_done() -> Count:
     # Completions of required modules meant for the person's own role.
     return Count(
         "training_completions",

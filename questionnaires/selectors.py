@@ -83,7 +83,7 @@ def builder_sections(*, questionnaire: Questionnaire, questions: list) -> list[G
 # --- For the matching app ---------------------------------------------------------------
 
 
-def _matching_value(kind: str, value, utc_offset):
+def _matching_value(kind: str, value: object, utc_offset: float | None) -> object:
     if kind == QuestionType.MULTIPLE_CHOICE:
         return frozenset(value or ())
     if kind in (QuestionType.NUMBER, QuestionType.SCALE):

@@ -62,7 +62,7 @@ def _validate(cohort: Cohort) -> None:
 
 
 @transaction.atomic
-def cohort_create(*, program: Program, by: User, **fields) -> Cohort:
+def cohort_create(*, program: Program, by: User, **fields: object) -> Cohort:
     """Create a cohort in set-up (draft), with the guidelines template to adapt."""
     cohort = Cohort(program=program, guidelines=GUIDELINES_TEMPLATE, **fields)
     _validate(cohort)
@@ -71,7 +71,7 @@ def cohort_create(*, program: Program, by: User, **fields) -> Cohort:
 
 
 @transaction.atomic
-def cohort_update(*, cohort: Cohort, **fields) -> Cohort:
+def cohort_update(*, cohort: Cohort, **fields: object) -> Cohort:
     require_phase(cohort, "edit_setup")
     for name, value in fields.items():
         if name not in COHORT_FIELDS:

@@ -16,7 +16,7 @@ from ..selectors import people_behind_on_training
 MODULE_FIELDS = ["title", "content", "url", "audience", "required", "due_on"]
 
 
-def training_module_create(*, cohort: Cohort, **fields) -> TrainingModule:
+def training_module_create(*, cohort: Cohort, **fields: object) -> TrainingModule:
     require_phase(cohort, "edit_setup")
     position = (cohort.training_modules.aggregate(m=Max("position"))["m"] or 0) + 1
     module = TrainingModule(cohort=cohort, position=position, **fields)
@@ -25,7 +25,7 @@ def training_module_create(*, cohort: Cohort, **fields) -> TrainingModule:
     return module
 
 
-def training_module_update(*, module: TrainingModule, **fields) -> TrainingModule:
+def training_module_update(*, module: TrainingModule, **fields: object) -> TrainingModule:
     require_phase(module.cohort, "edit_setup")
     for name, value in fields.items():
         if name not in MODULE_FIELDS:

@@ -140,7 +140,7 @@ def criterion_create(
 
 
 @transaction.atomic
-def criterion_update(*, criterion: MatchingCriterion, **fields) -> MatchingCriterion:
+def criterion_update(*, criterion: MatchingCriterion, **fields: object) -> MatchingCriterion:
     """Change a criterion; runs already made keep the criteria they used."""
     require_phase(criterion.cohort, "edit_setup")
     unknown = set(fields) - set(CRITERION_FIELDS)

@@ -62,7 +62,9 @@ def decision_from_votes(
     return None
 
 
-def _event(proposal: Proposal, kind: str, *, actor: User | None, outcome: str = "", comment: str = "", **data):
+def _event(
+    proposal: Proposal, kind: str, *, actor: User | None, outcome: str = "", comment: str = "", **data: object
+) -> ProposalEvent:
     return ProposalEvent.objects.create(
         proposal=proposal, kind=kind, actor=actor, outcome=outcome, comment=comment, data=data
     )

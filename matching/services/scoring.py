@@ -56,7 +56,7 @@ def engine_criteria(snapshot: list[dict], *, hard: bool = True) -> list[Criterio
     ]
 
 
-def _usable(kind: str, value):
+def _usable(kind: str, value: object) -> object:
     """The answer in the form the engine expects for ``kind``, or None (a skipped question)
     when a question's type no longer fits its criterion."""
     if value is None:

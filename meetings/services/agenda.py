@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Pair
 from mentorship.models import User
 from questionnaires.selectors import first_meeting_questions as cohort_first_meeting_questions
 
@@ -95,7 +95,7 @@ def agenda_prepare(*, meeting: Meeting) -> list[AgendaItem]:
     return _add_prepared(meeting, items)
 
 
-def agendas_refresh(*, pair) -> None:
+def agendas_refresh(*, pair: Pair) -> None:
     """Bring the agendas of the pair's meetings not logged yet up to date."""
     for meeting in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES):
         agenda_prepare(meeting=meeting)

@@ -20,7 +20,9 @@ def _require_mentee(pair: Pair, user: User) -> None:
         raise PermissionDenied(_("Only the mentee sets and changes the goals."))
 
 
-def _apply(goal: Goal, *, title: str, status: str, progress: int, target_on: datetime.date | None, answers: dict):
+def _apply(
+    goal: Goal, *, title: str, status: str, progress: int, target_on: datetime.date | None, answers: dict
+) -> None:
     unknown = set(answers) - set(FRAMEWORK_FIELDS[goal.framework])
     if unknown:
         raise ValueError(f"Not fields of a {goal.framework} goal: {sorted(unknown)}")

@@ -16,6 +16,7 @@ import logging
 from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ def _claim(*, kind: str, key: str, pair_id: int, meeting_id: int | None = None, 
     return True
 
 
-def _open_meetings_of_meeting_pairs():
+def _open_meetings_of_meeting_pairs() -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         status__in=OPEN_MEETING_STATUSES, pair__status=PairStatus.ACTIVE, pair__cohort__phase__in=meet_phases()
     ).select_related("pair__mentor__user", "pair__mentee__user")

@@ -74,7 +74,7 @@ def _open_meeting_at(*, pair: Pair, starts_at: datetime.datetime, exclude: Meeti
     return meetings.order_by("pk").first()
 
 
-def _meeting_context(meeting: Meeting, recipient: User, **extra) -> dict:
+def _meeting_context(meeting: Meeting, recipient: User, **extra: object) -> dict:
     return {
         "recipient": recipient,
         "meeting": meeting,
@@ -85,7 +85,7 @@ def _meeting_context(meeting: Meeting, recipient: User, **extra) -> dict:
     }
 
 
-def _tell_other(meeting: Meeting, by: User, template: str, **extra) -> None:
+def _tell_other(meeting: Meeting, by: User, template: str, **extra: object) -> None:
     other = other_person(meeting.pair, by)
     if other is not None:
         email_queue(to=[other], template=template, context=_meeting_context(meeting, other, by=by, **extra))

@@ -7,12 +7,13 @@ made non-sensitive. Every change made after the first response bumps the questio
 version; answers keep the question text and choice labels they were given.
 """
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -112,7 +113,7 @@ def questionnaire_create(
     kind: str,
     audience: str,
     intro: str = "",
-    closes_at=None,
+    closes_at: datetime.datetime | None = None,
     reminder_days: int | None = 7,
     template_key: str = "",
 ) -> Questionnaire:
@@ -135,7 +136,7 @@ def questionnaire_create(
 
 
 @transaction.atomic
-def questionnaire_update(*, questionnaire: Questionnaire, **fields) -> Questionnaire:
+def questionnaire_update(*, questionnaire: Questionnaire, **fields: object) -> Questionnaire:
     """Change the settings. Kind and audience are fixed once people have answered."""
     lock_cohort(questionnaire.cohort)
     questionnaire = _lock(questionnaire)
@@ -211,7 +212,7 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire, by: User, title: st
 # --- Sections -----------------------------------------------------------------------------
 
 
-def _next_position(queryset) -> int:
+def _next_position(queryset: QuerySet) -> int:
     return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
@@ -330,7 +331,7 @@ def _answered_values(question: Question) -> set[str]:
 
 @transaction.atomic
 def question_create(
-    *, questionnaire: Questionnaire, choices: Sequence[ChoiceSpec] = (), key: str = "", **fields
+    *, questionnaire: Questionnaire, choices: Sequence[ChoiceSpec] = (), key: str = "", **fields: object
 ) -> Question:
     """Add a question at the end (of its section, if it has one)."""
     unknown = set(fields) - set(QUESTION_FIELDS)
@@ -354,7 +355,7 @@ def question_create(
 
 
 @transaction.atomic
-def question_update(*, question: Question, choices: Sequence[ChoiceSpec] | None = None, **fields) -> Question:
+def question_update(*, question: Question, choices: Sequence[ChoiceSpec] | None = None, **fields: object) -> Question:
     """Change a question. Refused, with a message, when people have answered and the change
     would alter what their answers mean (type, removing a chosen choice, un-marking sensitive)."""
     questionnaire = _lock(question.questionnaire)
@@ -470,7 +471,7 @@ def section_move(*, section: Section, direction: str) -> Section:
 # --- Send rules ---------------------------------------------------------------------------
 
 
-def send_rule_create(*, questionnaire: Questionnaire, **fields) -> SendRule:
+def send_rule_create(*, questionnaire: Questionnaire, **fields: object) -> SendRule:
     from ..enums import SendTrigger  # noqa: PLC0415 -- keeps the import list of this module short
 
     rule = SendRule(questionnaire=questionnaire, **fields)

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES
 from cohorts.models import Cohort, Enrollment, Pair, PairStatus
 from questionnaires.enums import DateAnchor, Direction, Kind, OffsetUnit, ResponseStatus, SendTrigger
-from questionnaires.models import Delivery, Questionnaire, Response
+from questionnaires.models import Delivery, Questionnaire, Response, SendRule
 from questionnaires.scheduling import rule_send_date
 
 from ..enums import CheckInMonth
@@ -20,7 +20,7 @@ from ..enums import CheckInMonth
 MONTHS = [m.value for m in CheckInMonth]
 
 
-def end_rule(questionnaire: Questionnaire):
+def end_rule(questionnaire: Questionnaire) -> SendRule | None:
     """The send rule (prefetched) that counts months after the cohort's end, or None."""
     for rule in questionnaire.send_rules.all():
         if (
@@ -99,7 +99,7 @@ class PersonCheckIn:
 
 
 def checkin_people_page(
-    *, cohort: Cohort, checkins: dict[int, CheckIn], page=1, per_page: int = 25
+    *, cohort: Cohort, checkins: dict[int, CheckIn], page: str | int | None = 1, per_page: int = 25
 ) -> tuple[Page, list]:
     """Each graduate with, per check-in, when it was sent, reminded and answered: one
     query a page (plus the count)."""

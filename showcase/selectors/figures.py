@@ -117,7 +117,7 @@ class Aggregate:
     yes: int = 0
     choices: Counter = field(default_factory=Counter)
 
-    def add(self, kind: str, value) -> None:
+    def add(self, kind: str, value: object) -> None:
         if kind in (QuestionType.SCALE, QuestionType.NUMBER):
             try:
                 number = float(value)

@@ -58,7 +58,7 @@ def graduation_rule(*, cohort: Cohort) -> GraduationRule:
     )
 
 
-def _answered(survey: Questionnaire | None, person: str):
+def _answered(survey: Questionnaire | None, person: str) -> Exists | Value:
     if survey is None:
         return Value(False, output_field=BooleanField())
     return Exists(

@@ -11,6 +11,7 @@ Matching scores come from the matching app (``matching.selectors.proposal_scores
 import datetime
 import statistics
 from collections import Counter, defaultdict
+from typing import TypeVar
 
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Coalesce
@@ -48,6 +49,8 @@ from .figures import (
 )
 from .terms import with_continuation
 
+T = TypeVar("T")
+
 # --- Queries --------------------------------------------------------------------------------
 
 
@@ -63,7 +66,7 @@ def _required_counts(cohort_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _training(cohort_ids, required) -> dict[int, dict[str, RoleTraining]]:
+def _training(cohort_ids: list[int], required: dict[int, dict[str, int]]) -> dict[int, dict[str, RoleTraining]]:
     result = {
         pk: {
             role: RoleTraining(required=required[pk][role]) for role in (ParticipantRole.MENTEE, ParticipantRole.MENTOR)
@@ -81,7 +84,7 @@ def _training(cohort_ids, required) -> dict[int, dict[str, RoleTraining]]:
     return result
 
 
-def _matching(cohort_ids) -> dict[int, MatchingFigures]:
+def _matching(cohort_ids: list[int]) -> dict[int, MatchingFigures]:
     by_cohort: dict[int, dict[str, list[float]]] = {pk: defaultdict(list) for pk in cohort_ids}
     for cohort_id, status, score in proposal_scores(cohort_ids=cohort_ids):
         by_cohort[cohort_id][status].append(float(score) if score is not None else None)
@@ -103,7 +106,9 @@ def _matching(cohort_ids) -> dict[int, MatchingFigures]:
     return result
 
 
-def _pairs(cohort_ids, today) -> tuple[dict[int, MeetingFigures], dict[int, GraduationFigures]]:
+def _pairs(
+    cohort_ids: list[int], today: datetime.date
+) -> tuple[dict[int, MeetingFigures], dict[int, GraduationFigures]]:
     pairs = list(
         with_continuation(Pair.objects.filter(cohort__in=cohort_ids))
         .annotate(cadence=Coalesce("meeting_settings__cadence_days", "cohort__meeting_cadence_days"))
@@ -169,7 +174,7 @@ def _pairs(cohort_ids, today) -> tuple[dict[int, MeetingFigures], dict[int, Grad
     return meetings, graduation
 
 
-def _terms(cohort_ids, graduation: dict[int, GraduationFigures]) -> None:
+def _terms(cohort_ids: list[int], graduation: dict[int, GraduationFigures]) -> None:
     for cohort_id, decision, count in (
         TermDecision.objects.filter(pair__cohort__in=cohort_ids)
         .values("pair__cohort_id", "decision")
@@ -189,7 +194,7 @@ def _terms(cohort_ids, graduation: dict[int, GraduationFigures]) -> None:
         graduation[cohort_id].rematch_requests += count
 
 
-def _people(cohort_ids, graduation: dict[int, GraduationFigures]) -> None:
+def _people(cohort_ids: list[int], graduation: dict[int, GraduationFigures]) -> None:
     for cohort_id, status, count in (
         Enrollment.objects.filter(
             cohort__in=cohort_ids, status__in=[EnrollmentStatus.ACCEPTED, EnrollmentStatus.WITHDRAWN]
@@ -204,7 +209,7 @@ def _people(cohort_ids, graduation: dict[int, GraduationFigures]) -> None:
             graduation[cohort_id].withdrawn += count
 
 
-def _projects(cohort_ids) -> dict[int, ProjectFigures]:
+def _projects(cohort_ids: list[int]) -> dict[int, ProjectFigures]:
     result = {pk: ProjectFigures() for pk in cohort_ids}
     rows = (
         Enrollment.objects.filter(cohort__in=cohort_ids, role=ParticipantRole.MENTEE, status=EnrollmentStatus.ACCEPTED)
@@ -248,7 +253,7 @@ def _survey_questions(checkins: dict[int, dict[int, CheckIn]], cohort_ids: list[
     by_id = {q.pk: q for q in questions}
     summaries: dict[object, dict[str, SurveyQuestion]] = defaultdict(dict)
 
-    def summary_for(scope, question: Question) -> SurveyQuestion:
+    def summary_for(scope: int | None, question: Question) -> SurveyQuestion:
         found = summaries[scope].get(question.key)
         if found is None:
             found = summaries[scope][question.key] = SurveyQuestion(
@@ -285,7 +290,7 @@ def _sum_checkins(per_cohort: list[dict[int, CheckIn]]) -> dict[int, CheckIn]:
     return total
 
 
-def _sum(items: list, cls):
+def _sum(items: list, cls: type[T]) -> T:
     total = cls()
     for item in items:
         for name in total.__dataclass_fields__:

@@ -5,6 +5,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from cohorts.models import Cohort, Pair, PairStatus
+from mentorship.models import User
 from mentorship.zones import site_today
 
 from ..enums import TermChoice
@@ -33,7 +34,7 @@ def current_term(*, pair: Pair) -> datetime.date:
     return term_end_of(pair)
 
 
-def choice_of(*, pair: Pair, user, ends_on: datetime.date) -> TermChoiceRecord | None:
+def choice_of(*, pair: Pair, user: User, ends_on: datetime.date) -> TermChoiceRecord | None:
     return TermChoiceRecord.objects.filter(pair=pair, user=user, term_ends_on=ends_on).first()
 
 
@@ -62,7 +63,12 @@ class TermPage:
 
 
 def term_page(
-    *, cohort: Cohort, show: str = SHOW_DUE, page=1, per_page: int = 25, today: datetime.date | None = None
+    *,
+    cohort: Cohort,
+    show: str = SHOW_DUE,
+    page: str | int | None = 1,
+    per_page: int = 25,
+    today: datetime.date | None = None,
 ) -> TermPage:
     """The cohort's active pairs whose choice window is open (``show="all"``: every active
     pair), soonest term end first, each with both people's choices. Three queries a page
@@ -113,7 +119,7 @@ def term_page(
     return TermPage(page=paged, rows=rows, due_count=len(due), active_count=len(ends), show=show)
 
 
-def decisions_page(*, cohort: Cohort, page=1, per_page: int = 25) -> Page:
+def decisions_page(*, cohort: Cohort, page: str | int | None = 1, per_page: int = 25) -> Page:
     decisions = (
         TermDecision.objects.filter(pair__cohort=cohort)
         .select_related("pair__mentor__user", "pair__mentee__user", "decided_by")

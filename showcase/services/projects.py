@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
-from cohorts.models import Enrollment
+from cohorts.models import Cohort, Enrollment
 from cohorts.phases import require_phase
 from mentorship.models import User
 from mentorship.notifications import email_queue
@@ -20,7 +20,7 @@ from ..rules import project_mentor_ids
 from .common import absolute
 
 
-def _require_open(project_or_cohort) -> None:
+def _require_open(project_or_cohort: Project | Cohort) -> None:
     cohort = getattr(project_or_cohort, "cohort", project_or_cohort)
     require_phase(cohort, "showcase")
 

@@ -2,6 +2,8 @@
 files) and the programme of presentations."""
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ SHOWCASE_FIELDS = [
 
 
 @transaction.atomic
-def showcase_save(*, cohort: Cohort, by: User, **fields) -> Showcase:
+def showcase_save(*, cohort: Cohort, by: User, **fields: object) -> Showcase:
     """Create the cohort's showcase, or change it. Any phase but closed."""
     require_open(cohort)
     unknown = set(fields) - set(SHOWCASE_FIELDS)
@@ -43,7 +45,7 @@ def showcase_save(*, cohort: Cohort, by: User, **fields) -> Showcase:
     return showcase
 
 
-def _delete_later(storage, name: str) -> None:
+def _delete_later(storage: Storage, name: str) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -56,7 +58,7 @@ def submission_save(
     summary: str,
     materials_url: str = "",
     allow_public: bool = False,
-    upload=None,
+    upload: UploadedFile | None = None,
     remove_file: bool = False,
 ) -> Submission:
     """Submit the project to its cohort's showcase, or change the submission.
