@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
+    "django_countries",
     "mentorship",
     "cohorts",
     "questionnaires",

@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from mentorship.form_errors import errors_to_form
 
-from .countries import country_choices
 from .enums import CHOICE_TYPES, MatchingKey, QuestionType
 from .models import Question, Questionnaire, Section, SendRule
 from .services.builder import ChoiceSpec
@@ -244,7 +244,7 @@ def _field_for(question: Question) -> RawField:
     if kind == QuestionType.COUNTRY:
         return RawField(
             widget=forms.Select(
-                attrs={"class": "form-select"}, choices=[("", _("Choose a country")), *country_choices()]
+                attrs={"class": "form-select"}, choices=[("", _("Choose a country")), *countries]
             )
         )
     return RawField(widget=forms.TextInput(attrs={"class": "form-control", "maxlength": SHORT_TEXT_MAX}))

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES
 from cohorts.models import Cohort, Enrollment
 from mentorship.models import User
 
-from .countries import COUNTRIES
 from .enums import Kind, QuestionType, ResponseStatus
 from .models import Answer, Choice, Delivery, Question, Questionnaire, Response, Section
 from .rules import pair_partner_ids
@@ -384,7 +384,7 @@ def questionnaire_summary(
             summary.bars = _bars(counter, [(o, format_offset(o)) for o in sorted(counter)], len(answers))
         elif kind == QuestionType.COUNTRY:
             counter = Counter(answers)
-            top = [(code, COUNTRIES.get(code, code)) for code, _ in counter.most_common(15)]
+            top = [(code, countries.name(code) or code) for code, _ in counter.most_common(15)]
             summary.bars = _bars(counter, top, len(answers))
         elif include_texts:
             summary.texts = [str(v) for v in answers[:TEXT_SAMPLE]]

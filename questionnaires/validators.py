@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
-from .countries import COUNTRIES
 from .enums import QuestionType
 from .timezones import format_offset, time_zone_names, utc_offset_hours
 
@@ -165,9 +165,9 @@ def _clean_time_zone(raw) -> CleanAnswer:
 
 def _clean_country(raw) -> CleanAnswer:
     code = _one(raw).upper()
-    if code not in COUNTRIES:
+    if code not in countries:
         raise ValidationError(_("Choose a country from the list."), code="invalid")
-    return CleanAnswer(value=code, display=COUNTRIES[code])
+    return CleanAnswer(value=code, display=str(countries.name(code)))
 
 
 def clean_answer(question, raw, *, choices: Sequence = (), required: bool = False) -> CleanAnswer | None:

@@ -8,6 +8,7 @@ from cohorts.enums import CohortPhase, EnrollmentStatus, ParticipantRole
 from cohorts.models import Enrollment
 from mentorship.models import User
 from questionnaires.enums import Kind, QuestionType, ResponseStatus
+from questionnaires.forms import ResponseForm, field_name
 from questionnaires.models import Answer, Response
 from questionnaires.selectors import (
     first_meeting_questions,
@@ -18,7 +19,15 @@ from questionnaires.selectors import (
 from questionnaires.services import templating
 from questionnaires.services.responses import response_save
 from questionnaires.templates import TEMPLATES
-from tests.factories import CohortFactory, EnrollmentFactory, MentorEnrollmentFactory
+from questionnaires.validators import clean_answer, raw_from_value
+from tests.factories import (
+    AnswerFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    MentorEnrollmentFactory,
+    QuestionFactory,
+    ResponseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +181,30 @@ def test_matching_answers_is_fast_for_a_large_cohort(coordinator, organization, 
     assert result[enrollments[0].pk]["geography"] == 1.0
     assert elapsed < 2.0, f"{elapsed:.2f}s"
     assert len(queries) == 2
+
+
+def test_country_answers_stored_before_keep_reading(application, cohort):
+    """Answers store the ISO 3166 code (and the name shown when answered): the country list
+    from django-countries has the same codes as the table the app kept by hand before."""
+    country = QuestionFactory(
+        questionnaire=application, key="country", text="Country?", type=QuestionType.COUNTRY, position=4
+    )
+    for code, display in (
+        ("CD", "Congo (Democratic Republic)"),
+        ("CD", "Congo (Democratic Republic)"),
+        ("NG", "Nigeria"),
+    ):
+        response = ResponseFactory(
+            questionnaire=application, enrollment=EnrollmentFactory(cohort=cohort), status=ResponseStatus.SUBMITTED
+        )
+        AnswerFactory(response=response, question=country, value=code, display=display)
+
+    _total, summaries = questionnaire_summary(questionnaire=application, include_sensitive=False, include_texts=False)
+    country.offered_choices = []
+    stored = Answer.objects.filter(question=country, value="CD").first()
+    field = ResponseForm(questions=[country], answers={country.pk: stored})[field_name(country)]
+
+    assert [(b.label, b.count) for b in summaries[-1].bars] == [("Democratic Republic of the Congo", 2), ("Nigeria", 1)]
+    assert raw_from_value(country, "CD") == "CD"
+    assert clean_answer(country, "cd").display == "Democratic Republic of the Congo"
+    assert '<option value="CD" selected>Democratic Republic of the Congo</option>' in str(field)

@@ -3,10 +3,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_countries import countries
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from questionnaires.countries import COUNTRIES
 from questionnaires.enums import QuestionType
 from questionnaires.validators import LONG_TEXT_MAX, SHORT_TEXT_MAX, clean_answer
 
@@ -55,7 +55,7 @@ def test_clean_answer_accepts_or_refuses_with_a_message_never_crashes(type_, raw
     elif type_ == QuestionType.LONG_TEXT:
         assert len(answer.value) <= LONG_TEXT_MAX
     elif type_ == QuestionType.COUNTRY:
-        assert answer.value in COUNTRIES
+        assert answer.value in countries
     elif type_ == QuestionType.YES_NO:
         assert answer.value in (True, False)
 
