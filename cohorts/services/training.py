@@ -10,7 +10,7 @@ from mentorship.notifications import email_queue
 
 from ..enums import EnrollmentStatus
 from ..models import Cohort, Enrollment, TrainingCompletion, TrainingModule
-from ..phases import require_phase
+from ..phases import phase_allows, require_phase
 from ..selectors import people_behind_on_training
 
 MODULE_FIELDS = ["title", "content", "url", "audience", "required", "due_on"]
@@ -60,11 +60,23 @@ def training_module_move(*, module: TrainingModule, direction: str) -> None:
             item.save(update_fields=["position"])
 
 
+def training_is_theirs(enrollment: Enrollment | None) -> bool:
+    """Training is for accepted people only, so that an application through the public link
+    does not open the program's material."""
+    return enrollment is not None and enrollment.status == EnrollmentStatus.ACCEPTED
+
+
+def training_can_complete(*, enrollment: Enrollment | None) -> bool:
+    """Whether the person may tick modules off now (the pages offer it only then);
+    ``training_complete`` refuses on the same grounds, saying why."""
+    return training_is_theirs(enrollment) and phase_allows(enrollment.cohort, "train")
+
+
 def training_complete(*, module: TrainingModule, enrollment: Enrollment) -> TrainingCompletion:
     """Mark a module done. Doing it twice keeps the first completion."""
     if module.cohort_id != enrollment.cohort_id or not module.is_for(enrollment.role):
         raise ValidationError(_("This module is not part of your training."))
-    if enrollment.status != EnrollmentStatus.ACCEPTED:
+    if not training_is_theirs(enrollment):
         raise ValidationError(_("Training opens once your application is accepted."))
     require_phase(enrollment.cohort, "train")
     try:

@@ -13,7 +13,7 @@ from mentorship.form_errors import errors_to_form, flash_form_errors
 from mentorship.models import User
 
 from ..access import cohort_for
-from ..enums import InvitationStatus
+from ..enums import InvitationRole, InvitationStatus
 from ..forms import AcknowledgeForm, ImportForm, InvitationForm, SubcommitteeAddForm
 from ..models import ImportJob, Invitation, SubcommitteeMember
 from ..phases import phase_allows
@@ -172,7 +172,7 @@ def subcommittee(request: HttpRequest, pk: int) -> HttpResponse:
             invitation_services.subcommittee_add(cohort=cohort, user=user)
             messages.success(request, _("%(name)s joined the subcommittee.") % {"name": user})
             return redirect("cohorts:subcommittee", pk=cohort.pk)
-    pending = cohort.invitations.filter(role="subcommittee", status=InvitationStatus.PENDING)
+    pending = cohort.invitations.filter(role=InvitationRole.SUBCOMMITTEE, status=InvitationStatus.PENDING)
     return render(
         request,
         "cohorts/subcommittee.html",

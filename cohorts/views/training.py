@@ -10,16 +10,14 @@ from ..access import cohort_for, own_enrollment
 from ..enums import EnrollmentStatus
 from ..forms import TrainingModuleForm
 from ..models import Enrollment, TrainingCompletion, TrainingModule
-from ..phases import phase_allows
 from ..selectors import required_module_counts, with_training_progress
 from ..services import training as training_services
 
 
 def _trainee(request, cohort):
-    """The person's own enrollment if training is theirs to read: accepted people only, so
-    that an application through the public link does not open the program's material."""
+    """The person's own enrollment if training is theirs to read."""
     enrollment = own_enrollment(request, cohort)
-    return enrollment if enrollment is not None and enrollment.status == EnrollmentStatus.ACCEPTED else None
+    return enrollment if training_services.training_is_theirs(enrollment) else None
 
 
 def training_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -44,9 +42,7 @@ def training_list(request: HttpRequest, pk: int) -> HttpResponse:
             "done": done,
             "enrollment": enrollment,
             "can_manage": can_manage,
-            "can_train": enrollment is not None
-            and enrollment.status == EnrollmentStatus.ACCEPTED
-            and phase_allows(cohort, "train"),
+            "can_train": training_services.training_can_complete(enrollment=enrollment),
         },
     )
 
@@ -76,9 +72,7 @@ def training_detail(request: HttpRequest, pk: int, module_pk: int) -> HttpRespon
             "enrollment": enrollment,
             "completed": completed,
             "can_manage": can_manage,
-            "can_train": enrollment is not None
-            and enrollment.status == EnrollmentStatus.ACCEPTED
-            and phase_allows(cohort, "train"),
+            "can_train": training_services.training_can_complete(enrollment=enrollment),
         },
     )
 

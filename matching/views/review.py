@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cohorts.models import Enrollment
+from cohorts.models import Enrollment, PairStatus
 from mentorship.form_errors import flash_errors, flash_form_errors, form_error_messages
 from questionnaires.selectors import answers_for_display
 
@@ -157,12 +157,11 @@ def _detail_context(request: HttpRequest, cohort, proposal: Proposal) -> dict:
         "can_manage": can_manage,
         "can_swap": proposal.is_open and (can_manage or can_suggest),
         "decide_form": DecideForm() if can_manage else None,
-        "can_decide": can_manage
-        and (
-            proposal.status == ProposalStatus.PENDING
-            or (proposal.status == ProposalStatus.APPROVED and not proposal.pair_id)
-        ),
-        "end_form": ReasonForm() if can_manage and proposal.pair_id and proposal.pair.status == "active" else None,
+        # The service decides an open proposal only (pending, or approved and not published).
+        "can_decide": can_manage and proposal.is_open,
+        "end_form": ReasonForm()
+        if can_manage and proposal.pair_id and proposal.pair.status == PairStatus.ACTIVE
+        else None,
         "swapped_to": proposal.swapped_to.order_by("-pk").first()
         if proposal.status == ProposalStatus.SUPERSEDED
         else None,

@@ -181,6 +181,32 @@ def meeting_reschedule(
     return meeting
 
 
+def _confirm_problem(
+    meeting: Meeting, by: User, now: datetime.datetime, *, seen_sequence: int | None = None
+) -> ValidationError | None:
+    if meeting.status != MeetingStatus.PROPOSED:
+        return ValidationError(_("Only a proposed meeting can be confirmed."), code="not_proposed")
+    if meeting.proposed_by_id == by.pk:
+        return ValidationError(_("You proposed this time; the other person confirms it."), code="own_proposal")
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        return ValidationError(
+            _("The meeting was moved since you opened the page. Check the new time, then confirm it."),
+            code="changed",
+        )
+    if meeting.starts_at <= now:
+        return ValidationError(
+            _("This time has passed. Propose a new time, or log the meeting if it took place."), code="past"
+        )
+    return None
+
+
+def meeting_can_confirm(*, meeting: Meeting, by: User, now: datetime.datetime | None = None) -> bool:
+    """Whether ``by`` may confirm the meeting's time now (the page offers it only then);
+    ``meeting_confirm`` refuses on the same grounds, saying why. The pair's own rules
+    (its people, an active pair in a phase that meets) are checked apart."""
+    return _confirm_problem(meeting, by, now or timezone.now()) is None
+
+
 @transaction.atomic
 def meeting_confirm(
     *, meeting: Meeting, by: User, seen_sequence: int | None = None, now: datetime.datetime | None = None
@@ -197,19 +223,9 @@ def meeting_confirm(
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair").get(pk=meeting.pk)
     require_member(pair=meeting.pair, user=by)
     require_can_meet(pair=meeting.pair)
-    if meeting.status != MeetingStatus.PROPOSED:
-        raise ValidationError(_("Only a proposed meeting can be confirmed."), code="not_proposed")
-    if meeting.proposed_by_id == by.pk:
-        raise ValidationError(_("You proposed this time; the other person confirms it."), code="own_proposal")
-    if seen_sequence is not None and seen_sequence != meeting.sequence:
-        raise ValidationError(
-            _("The meeting was moved since you opened the page. Check the new time, then confirm it."),
-            code="changed",
-        )
-    if meeting.starts_at <= now:
-        raise ValidationError(
-            _("This time has passed. Propose a new time, or log the meeting if it took place."), code="past"
-        )
+    problem = _confirm_problem(meeting, by, now, seen_sequence=seen_sequence)
+    if problem is not None:
+        raise problem
     meeting.status = MeetingStatus.CONFIRMED
     meeting.confirmed_by = by
     meeting.confirmed_at = now

@@ -10,27 +10,20 @@ from .agenda import (
 )
 from .calendar import calendar_feed, calendar_settings
 from .cohort import CohortPairsView
-from .goals import GoalCreateView, GoalDetailView, GoalUpdateView
+from .goals import goal_create, goal_detail, goal_update
 from .meetings import (
-    MeetingCreateView,
-    MeetingDetailView,
-    MeetingLogView,
-    MeetingRescheduleView,
     meeting_cancel_view,
     meeting_confirm_view,
+    meeting_create,
+    meeting_detail,
     meeting_ics,
+    meeting_log_view,
+    meeting_reschedule_view,
 )
 from .pairs import PairDetailView, PairListView, pair_cadence_update, pair_message_create
 
 pair_list_view = PairListView.as_view()
 pair_detail_view = PairDetailView.as_view()
-meeting_create_view = MeetingCreateView.as_view()
-meeting_detail_view = MeetingDetailView.as_view()
-meeting_update_view = MeetingRescheduleView.as_view()
-meeting_log_view = MeetingLogView.as_view()
-goal_create_view = GoalCreateView.as_view()
-goal_detail_view = GoalDetailView.as_view()
-goal_update_view = GoalUpdateView.as_view()
 cohort_pairs_view = CohortPairsView.as_view()
 
 __all__ = [
@@ -42,16 +35,16 @@ __all__ = [
     "calendar_feed",
     "calendar_settings",
     "cohort_pairs_view",
-    "goal_create_view",
-    "goal_detail_view",
-    "goal_update_view",
+    "goal_create",
+    "goal_detail",
+    "goal_update",
     "meeting_cancel_view",
     "meeting_confirm_view",
-    "meeting_create_view",
-    "meeting_detail_view",
+    "meeting_create",
+    "meeting_detail",
     "meeting_ics",
     "meeting_log_view",
-    "meeting_update_view",
+    "meeting_reschedule_view",
     "pair_cadence_update",
     "pair_detail_view",
     "pair_list_view",

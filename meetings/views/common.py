@@ -1,3 +1,5 @@
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -6,6 +8,23 @@ from cohorts.models import Pair
 from ..models import Meeting
 from ..selectors import meetings_visible_to, pairs_visible_to
 from ..services.pairs import meeting_block_reason
+
+
+def pair_for(request: HttpRequest, pk: int, perm: str = "meetings.view_pair") -> Pair:
+    """The pair, among those the person may see (else 404), if they may do ``perm`` on it
+    (else 403: a coordinator reads but does not act)."""
+    pair = get_object_or_404(pairs_visible_to(user=request.user), pk=pk)
+    if not request.user.has_perm(perm, pair):
+        raise PermissionDenied
+    return pair
+
+
+def meeting_for(request: HttpRequest, pk: int, perm: str = "meetings.view_pair") -> Meeting:
+    """The meeting, if the person may see its pair (else 404) and do ``perm`` on it (else 403)."""
+    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
+    if not request.user.has_perm(perm, meeting.pair):
+        raise PermissionDenied
+    return meeting
 
 
 def pair_accepts_meetings(pair: Pair) -> bool:

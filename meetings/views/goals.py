@@ -1,12 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from mentorship.form_errors import errors_to_form
 
@@ -14,8 +12,9 @@ from ..enums import GoalFramework
 from ..forms import GoalForm
 from ..models import Goal
 from ..selectors import PAIR_RELATED, pairs_visible_to
-from ..services.goals import goal_create, goal_update
-from .common import PairPermissionMixin
+from ..services.goals import goal_create as goal_create_service
+from ..services.goals import goal_update as goal_update_service
+from .common import pair_for
 
 FRAMEWORK_INTRODUCTIONS = {
     GoalFramework.SMART: gettext_lazy(
@@ -31,89 +30,68 @@ FRAMEWORK_INTRODUCTIONS = {
 }
 
 
-class GoalPermissionMixin(PermissionRequiredMixin):
-    raise_exception = True
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.goal = get_object_or_404(
-            Goal.objects.select_related(*(f"pair__{name}" for name in PAIR_RELATED)),
-            pk=kwargs["pk"],
-            pair__in=pairs_visible_to(user=request.user).values("pk"),
-        )
-        self.pair = self.goal.pair
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return self.pair
+def _goal_for(request: HttpRequest, pk: int, perm: str) -> Goal:
+    """A goal of a pair the person may see (else 404), if they may do ``perm`` on the pair
+    (else 403)."""
+    goal = get_object_or_404(
+        Goal.objects.select_related(*(f"pair__{name}" for name in PAIR_RELATED)),
+        pk=pk,
+        pair__in=pairs_visible_to(user=request.user).values("pk"),
+    )
+    if not request.user.has_perm(perm, goal.pair):
+        raise PermissionDenied
+    return goal
 
 
-class GoalDetailView(GoalPermissionMixin, TemplateView):
-    permission_required = "meetings.view_pair"
-    template_name = "meetings/goal_detail.html"
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "goal": self.goal, "pair": self.pair}
+def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _goal_for(request, pk, "meetings.view_pair")
+    return render(request, "meetings/goal_detail.html", {"goal": goal, "pair": goal.pair})
 
 
-class GoalCreateView(PairPermissionMixin, FormView):
-    permission_required = "meetings.change_goal"
-    template_name = "meetings/goal_form.html"
-    form_class = GoalForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["framework"] not in GoalFramework.values:
-            raise Http404
-        self.framework = GoalFramework(kwargs["framework"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "framework": self.framework}
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "pair": self.pair,
-            "framework": self.framework,
-            "introduction": FRAMEWORK_INTRODUCTIONS[self.framework],
-        }
-
-    def form_valid(self, form):
+def goal_create(request: HttpRequest, pk: int, framework: str) -> HttpResponse:
+    if framework not in GoalFramework.values:
+        raise Http404
+    framework = GoalFramework(framework)
+    pair = pair_for(request, pk, "meetings.change_goal")
+    form = GoalForm(request.POST if request.method == "POST" else None, framework=framework)
+    if request.method == "POST" and form.is_valid():
         try:
-            goal = goal_create(pair=self.pair, by=self.request.user, framework=self.framework, **form.cleaned_data)
+            goal = goal_create_service(pair=pair, by=request.user, framework=framework, **form.cleaned_data)
         except ValidationError as error:
             errors_to_form(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your goal was saved and shared with your mentor."))
-        return redirect(goal)
+        else:
+            messages.success(request, _("Your goal was saved and shared with your mentor."))
+            return redirect(goal)
+    return render(
+        request,
+        "meetings/goal_form.html",
+        {"form": form, "pair": pair, "framework": framework, "introduction": FRAMEWORK_INTRODUCTIONS[framework]},
+    )
 
 
-class GoalUpdateView(GoalPermissionMixin, FormView):
-    permission_required = "meetings.change_goal"
-    template_name = "meetings/goal_form.html"
-    form_class = GoalForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "framework": self.goal.framework}
-
-    def get_initial(self):
-        return GoalForm.initial_for(self.goal)
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "pair": self.pair,
-            "goal": self.goal,
-            "framework": GoalFramework(self.goal.framework),
-            "introduction": FRAMEWORK_INTRODUCTIONS[self.goal.framework],
-        }
-
-    def form_valid(self, form):
+def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _goal_for(request, pk, "meetings.change_goal")
+    form = GoalForm(
+        request.POST if request.method == "POST" else None,
+        initial=GoalForm.initial_for(goal),
+        framework=goal.framework,
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            goal_update(goal=self.goal, by=self.request.user, **form.cleaned_data)
+            goal_update_service(goal=goal, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             errors_to_form(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Your goal was saved."))
-        return redirect(reverse("meetings:goal-detail", kwargs={"pk": self.goal.pk}))
+        else:
+            messages.success(request, _("Your goal was saved."))
+            return redirect(reverse("meetings:goal-detail", kwargs={"pk": goal.pk}))
+    return render(
+        request,
+        "meetings/goal_form.html",
+        {
+            "form": form,
+            "pair": goal.pair,
+            "goal": goal,
+            "framework": GoalFramework(goal.framework),
+            "introduction": FRAMEWORK_INTRODUCTIONS[goal.framework],
+        },
+    )

@@ -1,52 +1,51 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django.views.generic import FormView, TemplateView
 
+from cohorts.models import Pair
 from mentorship.form_errors import errors_to_form, flash_errors
 
 from ..enums import LogOutcome, MeetingStatus
 from ..forms import ActionItemFormSet, AgendaItemForm, CancelForm, LogForm, MeetingForm, PrivateNoteForm
 from ..ics import calendar_text, meeting_event
-from ..models import PrivateNote
-from ..selectors import meetings_visible_to, other_person
+from ..models import Meeting, PrivateNote
+from ..selectors import other_person
 from ..services.agenda import EDITABLE_AGENDA_STATUSES
 from ..services.pairs import meeting_block_reason
-from ..services.scheduling import meeting_cancel, meeting_confirm, meeting_log, meeting_propose, meeting_reschedule
-from .common import MeetingPermissionMixin, PairPermissionMixin, pair_accepts_meetings
+from ..services.scheduling import (
+    meeting_can_confirm,
+    meeting_cancel,
+    meeting_confirm,
+    meeting_log,
+    meeting_propose,
+    meeting_reschedule,
+)
+from .common import meeting_for, pair_accepts_meetings, pair_for
 
 
-class MeetingCreateView(PairPermissionMixin, FormView):
-    permission_required = "meetings.take_part"
-    template_name = "meetings/meeting_form.html"
-    form_class = MeetingForm
+def _meeting_form(request: HttpRequest, pair: Pair, initial: dict | None = None) -> MeetingForm:
+    return MeetingForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        user=request.user,
+        other=other_person(pair, request.user),
+    )
 
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "other": other_person(self.pair, self.request.user),
-        }
 
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "pair": self.pair,
-            "blocked_reason": meeting_block_reason(pair=self.pair),
-            "is_first": not self.pair.meetings.filter(status=MeetingStatus.HELD).exists(),
-        }
-
-    def form_valid(self, form):
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = pair_for(request, pk, "meetings.take_part")
+    form = _meeting_form(request, pair)
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             meeting = meeting_propose(
-                pair=self.pair,
-                by=self.request.user,
+                pair=pair,
+                by=request.user,
                 starts_at=data["starts_at"],
                 duration_minutes=data["duration_minutes"],
                 location=data["location"],
@@ -54,52 +53,46 @@ class MeetingCreateView(PairPermissionMixin, FormView):
             )
         except ValidationError as error:
             errors_to_form(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Meeting proposed. %(name)s will be asked to confirm it. Prepare the agenda below.")
-            % {"name": other_person(self.pair, self.request.user)},
-        )
-        return redirect(meeting)
+        else:
+            messages.success(
+                request,
+                _("Meeting proposed. %(name)s will be asked to confirm it. Prepare the agenda below.")
+                % {"name": other_person(pair, request.user)},
+            )
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "form": form,
+            "pair": pair,
+            "blocked_reason": meeting_block_reason(pair=pair),
+            "is_first": not pair.meetings.filter(status=MeetingStatus.HELD).exists(),
+        },
+    )
 
 
-class MeetingRescheduleView(MeetingPermissionMixin, FormView):
-    permission_required = "meetings.take_part"
-    template_name = "meetings/meeting_form.html"
-    form_class = MeetingForm
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "other": other_person(self.pair, self.request.user),
-        }
-
-    def get_initial(self):
-        local = timezone.localtime(self.meeting.starts_at)
-        return {
+def meeting_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "meetings.take_part")
+    pair = meeting.pair
+    local = timezone.localtime(meeting.starts_at)
+    form = _meeting_form(
+        request,
+        pair,
+        initial={
             "day": local.date(),
             "time": local.time().replace(second=0, microsecond=0),
-            "duration_minutes": self.meeting.duration_minutes,
-            "location": self.meeting.location,
-            "video_url": self.meeting.video_url,
-        }
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "pair": self.pair,
-            "meeting": self.meeting,
-            "blocked_reason": meeting_block_reason(pair=self.pair)
-            or (None if self.meeting.is_open else _("This meeting is already logged; propose a new one instead.")),
-        }
-
-    def form_valid(self, form):
+            "duration_minutes": meeting.duration_minutes,
+            "location": meeting.location,
+            "video_url": meeting.video_url,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             meeting_reschedule(
-                meeting=self.meeting,
-                by=self.request.user,
+                meeting=meeting,
+                by=request.user,
                 starts_at=data["starts_at"],
                 duration_minutes=data["duration_minutes"],
                 location=data["location"],
@@ -107,23 +100,33 @@ class MeetingRescheduleView(MeetingPermissionMixin, FormView):
             )
         except ValidationError as error:
             errors_to_form(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The new time was proposed; the other person will be asked to confirm it."))
-        return redirect(self.meeting)
+        else:
+            messages.success(request, _("The new time was proposed; the other person will be asked to confirm it."))
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "form": form,
+            "pair": pair,
+            "meeting": meeting,
+            "blocked_reason": meeting_block_reason(pair=pair)
+            or (None if meeting.is_open else _("This meeting is already logged; propose a new one instead.")),
+        },
+    )
 
 
-class MeetingDetailView(MeetingPermissionMixin, TemplateView):
-    permission_required = "meetings.view_pair"
-    template_name = "meetings/meeting_detail.html"
-
-    def get_context_data(self, **kwargs):
-        meeting, pair, user = self.meeting, self.pair, self.request.user
-        now = timezone.now()
-        is_member = user.pk in (pair.mentor.user_id, pair.mentee.user_id)
-        can_act = is_member and pair_accepts_meetings(pair)
-        note = PrivateNote.objects.filter(meeting=meeting, author=user).first() if is_member else None
-        return {
-            **super().get_context_data(**kwargs),
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk)
+    pair, user = meeting.pair, request.user
+    now = timezone.now()
+    is_member = user.pk in (pair.mentor.user_id, pair.mentee.user_id)
+    can_act = is_member and pair_accepts_meetings(pair)
+    note = PrivateNote.objects.filter(meeting=meeting, author=user).first() if is_member else None
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
             "meeting": meeting,
             "pair": pair,
             "now": now,
@@ -131,10 +134,7 @@ class MeetingDetailView(MeetingPermissionMixin, TemplateView):
             "other": other_person(pair, user),
             "can_act": can_act,
             "can_edit_agenda": can_act and meeting.status in EDITABLE_AGENDA_STATUSES,
-            "can_confirm": can_act
-            and meeting.status == MeetingStatus.PROPOSED
-            and meeting.proposed_by_id != user.pk
-            and meeting.starts_at > now,
+            "can_confirm": can_act and meeting_can_confirm(meeting=meeting, by=user, now=now),
             "awaiting_other": meeting.status == MeetingStatus.PROPOSED and meeting.proposed_by_id == user.pk,
             "can_change": can_act and meeting.is_open,
             "can_log": can_act,
@@ -144,48 +144,47 @@ class MeetingDetailView(MeetingPermissionMixin, TemplateView):
             "private_note": note,
             "private_note_form": PrivateNoteForm(initial={"text": note.text if note else ""}),
             "action_items": list(meeting.action_items.select_related("owner")),
-        }
+        },
+    )
 
 
-class MeetingLogView(MeetingPermissionMixin, TemplateView):
-    permission_required = "meetings.take_part"
-    template_name = "meetings/meeting_log.html"
+def _log_forms(request: HttpRequest, meeting: Meeting, data=None) -> tuple[LogForm, ActionItemFormSet]:
+    note = PrivateNote.objects.filter(meeting=meeting, author=request.user).first()
+    initial = {
+        "outcome": meeting.status
+        if meeting.is_logged
+        else (LogOutcome.HELD if meeting.starts_at <= timezone.now() else ""),
+        "held_minutes": meeting.held_minutes or meeting.duration_minutes,
+        "shared_notes": meeting.shared_notes,
+        "private_note": note.text if note else "",
+        "version": meeting.version,
+    }
+    form = LogForm(data, initial=initial)
+    formset = ActionItemFormSet(data, prefix="actions", form_kwargs={"pair": meeting.pair})
+    return form, formset
 
-    def get_forms(self, data=None):
-        meeting, user = self.meeting, self.request.user
-        note = PrivateNote.objects.filter(meeting=meeting, author=user).first()
-        initial = {
-            "outcome": meeting.status
-            if meeting.is_logged
-            else (LogOutcome.HELD if meeting.starts_at <= timezone.now() else ""),
-            "held_minutes": meeting.held_minutes or meeting.duration_minutes,
-            "shared_notes": meeting.shared_notes,
-            "private_note": note.text if note else "",
-            "version": meeting.version,
-        }
-        form = LogForm(data, initial=initial)
-        formset = ActionItemFormSet(data, prefix="actions", form_kwargs={"pair": self.pair})
-        return form, formset
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if "form" not in context:
-            context["form"], context["formset"] = self.get_forms()
-        return {
-            **context,
-            "meeting": self.meeting,
-            "pair": self.pair,
-            "blocked_reason": meeting_block_reason(pair=self.pair),
-            "action_items": list(self.meeting.action_items.select_related("owner")),
-        }
+def _forms_for_the_new_version(request: HttpRequest, meeting: Meeting) -> tuple[LogForm, ActionItemFormSet]:
+    """The person's text again, now based on the log the other person saved: the next save
+    replaces that log knowingly."""
+    meeting.refresh_from_db()
+    data = request.POST.copy()
+    data["version"] = meeting.version
+    form, formset = _log_forms(request, meeting, data)
+    form.is_valid()
+    formset.is_valid()
+    return form, formset
 
-    def post(self, request, *args, **kwargs):
-        form, formset = self.get_forms(request.POST)
+
+def meeting_log_view(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "meetings.take_part")
+    if request.method == "POST":
+        form, formset = _log_forms(request, meeting, request.POST)
         if form.is_valid() and formset.is_valid():
             items = [item for item in (f.as_item() for f in formset.forms) if item]
             try:
                 meeting_log(
-                    meeting=self.meeting,
+                    meeting=meeting,
                     by=request.user,
                     outcome=form.cleaned_data["outcome"],
                     held_minutes=form.cleaned_data["held_minutes"],
@@ -196,30 +195,25 @@ class MeetingLogView(MeetingPermissionMixin, TemplateView):
                 )
             except ValidationError as error:
                 if getattr(error, "code", None) == "changed":
-                    form, formset = self._forms_for_the_new_version(request.POST)
+                    form, formset = _forms_for_the_new_version(request, meeting)
                 errors_to_form(form, error)
             else:
                 messages.success(request, _("The meeting was logged."))
-                return redirect(self.meeting)
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
-
-    def _forms_for_the_new_version(self, data):
-        """The person's text again, now based on the log the other person saved: the next
-        save replaces that log knowingly."""
-        self.meeting.refresh_from_db()
-        data = data.copy()
-        data["version"] = self.meeting.version
-        form, formset = self.get_forms(data)
-        form.is_valid()
-        formset.is_valid()
-        return form, formset
-
-
-def _acting_meeting(request: HttpRequest, pk: int):
-    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
-    if not request.user.has_perm("meetings.take_part", meeting.pair):
-        raise PermissionDenied
-    return meeting
+                return redirect(meeting)
+    else:
+        form, formset = _log_forms(request, meeting)
+    return render(
+        request,
+        "meetings/meeting_log.html",
+        {
+            "form": form,
+            "formset": formset,
+            "meeting": meeting,
+            "pair": meeting.pair,
+            "blocked_reason": meeting_block_reason(pair=meeting.pair),
+            "action_items": list(meeting.action_items.select_related("owner")),
+        },
+    )
 
 
 def _posted_int(request: HttpRequest, name: str) -> int | None:
@@ -231,7 +225,7 @@ def _posted_int(request: HttpRequest, name: str) -> int | None:
 
 @require_POST
 def meeting_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _acting_meeting(request, pk)
+    meeting = meeting_for(request, pk, "meetings.take_part")
     try:
         meeting_confirm(meeting=meeting, by=request.user, seen_sequence=_posted_int(request, "sequence"))
     except ValidationError as error:
@@ -243,7 +237,7 @@ def meeting_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def meeting_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _acting_meeting(request, pk)
+    meeting = meeting_for(request, pk, "meetings.take_part")
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Keep the reason under 500 characters."))
@@ -259,9 +253,7 @@ def meeting_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
-    if not request.user.has_perm("meetings.view_pair", meeting.pair):
-        raise PermissionDenied
+    meeting = meeting_for(request, pk)
     event = meeting_event(meeting, viewer=request.user)
     body = calendar_text([event], name=event.summary, now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cohorts.enums import ParticipantRole
 from cohorts.models import Pair
 from cohorts.phases import phase_allows
 from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
@@ -117,10 +118,11 @@ def graduation_settings(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     graduation = graduation_for(request, pk)
     pair = graduation.pair
-    if role not in ("mentee", "mentor"):
+    if role not in ParticipantRole.values:
         raise Http404
-    holder = pair.mentee.user if role == "mentee" else pair.mentor.user
-    partner = pair.mentor.user if role == "mentee" else pair.mentee.user
+    is_mentee = role == ParticipantRole.MENTEE
+    holder = pair.mentee.user if is_mentee else pair.mentor.user
+    partner = pair.mentor.user if is_mentee else pair.mentee.user
     project = getattr(pair.mentee, "showcase_project", None)
     return render(
         request,
@@ -133,6 +135,6 @@ def certificate(request: HttpRequest, pk: int, role: str) -> HttpResponse:
             "holder": holder,
             "partner": partner,
             "project": project,
-            "other_role": "mentor" if role == "mentee" else "mentee",
+            "other_role": ParticipantRole.MENTOR if is_mentee else ParticipantRole.MENTEE,
         },
     )

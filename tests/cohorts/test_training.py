@@ -6,6 +6,7 @@ from cohorts.enums import CohortPhase, EnrollmentStatus
 from cohorts.models import TrainingCompletion, TrainingModule
 from cohorts.selectors import people_behind_on_training, required_module_counts
 from cohorts.services.training import (
+    training_can_complete,
     training_complete,
     training_module_create,
     training_module_delete,
@@ -135,6 +136,33 @@ def test_training_reminder_once_per_twelve_hours(cohort):
 
     with pytest.raises(ValidationError, match="less than twelve hours ago"):
         training_reminder_claim(cohort=cohort)
+
+
+@pytest.mark.parametrize(
+    ("status", "phase", "expected"),
+    [
+        (EnrollmentStatus.ACCEPTED, CohortPhase.TRAINING, True),
+        (EnrollmentStatus.APPLIED, CohortPhase.TRAINING, False),
+        (EnrollmentStatus.WAITLISTED, CohortPhase.TRAINING, False),
+        (EnrollmentStatus.ACCEPTED, CohortPhase.CLOSED, False),
+    ],
+)
+def test_training_can_complete_follows_what_training_complete_accepts(cohort, status, phase, expected):
+    m = module(cohort)
+    cohort.phase = phase
+    cohort.save()
+    enrollment = EnrollmentFactory(cohort=cohort, status=status)
+
+    offered = training_can_complete(enrollment=enrollment)
+    try:
+        training_complete(module=m, enrollment=enrollment)
+    except ValidationError:
+        accepted = False
+    else:
+        accepted = True
+
+    assert (offered, accepted) == (expected, expected)
+    assert training_can_complete(enrollment=None) is False
 
 
 def test_training_remind_request_queues_the_reminder_after_commit(cohort, django_capture_on_commit_callbacks):

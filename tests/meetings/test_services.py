@@ -24,6 +24,7 @@ from meetings.services.goals import goal_create, goal_update
 from meetings.services.pairs import pair_cadence_set, pair_message_post
 from meetings.services.scheduling import (
     local_to_utc,
+    meeting_can_confirm,
     meeting_cancel,
     meeting_confirm,
     meeting_log,
@@ -263,6 +264,25 @@ def test_meeting_confirm_refuses_a_time_that_has_passed(pair, mentee, mentor):
 
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PROPOSED
+
+
+def test_meeting_can_confirm_follows_what_meeting_confirm_accepts(pair, mentee, mentor):
+    meeting = _propose(pair, mentee, days=1)
+
+    offered = {
+        "the other person": meeting_can_confirm(meeting=meeting, by=mentor, now=NOW),
+        "the proposer": meeting_can_confirm(meeting=meeting, by=mentee, now=NOW),
+        "once it has passed": meeting_can_confirm(meeting=meeting, by=mentor, now=NOW + datetime.timedelta(days=2)),
+    }
+    meeting_confirm(meeting=meeting, by=mentor, now=NOW)
+    offered["once confirmed"] = meeting_can_confirm(meeting=meeting, by=mentor, now=NOW)
+
+    assert offered == {
+        "the other person": True,
+        "the proposer": False,
+        "once it has passed": False,
+        "once confirmed": False,
+    }
 
 
 def test_meeting_propose_sent_twice_makes_one_meeting_and_one_email(
