@@ -172,8 +172,9 @@ def test_training_remind_request_queues_the_reminder_after_commit(cohort, django
     with django_capture_on_commit_callbacks() as callbacks:
         training_remind_request(cohort=cohort)
     sent_before_commit = len(mail.outbox)
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
 
     assert (len(callbacks), sent_before_commit) == (1, 0)
     assert [m.to for m in mail.outbox] == [[behind.user.email]]

@@ -274,7 +274,7 @@ def test_meeting_can_confirm_follows_what_meeting_confirm_accepts(pair, mentee, 
         "the proposer": meeting_can_confirm(meeting=meeting, by=mentee, now=NOW),
         "once it has passed": meeting_can_confirm(meeting=meeting, by=mentor, now=NOW + datetime.timedelta(days=2)),
     }
-    meeting_confirm(meeting=meeting, by=mentor, now=NOW)
+    meeting = meeting_confirm(meeting=meeting, by=mentor, now=NOW)
     offered["once confirmed"] = meeting_can_confirm(meeting=meeting, by=mentor, now=NOW)
 
     assert offered == {
