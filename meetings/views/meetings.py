@@ -37,20 +37,16 @@ def _meeting_form(request: HttpRequest, pair: Pair, initial: dict | None = None)
     )
 
 
+def _when_and_where(form: MeetingForm) -> dict:
+    return {name: form.cleaned_data[name] for name in ("starts_at", "duration_minutes", "location", "video_url")}
+
+
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     pair = pair_for(request, pk, "meetings.take_part")
     form = _meeting_form(request, pair)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            meeting = meeting_propose(
-                pair=pair,
-                by=request.user,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                location=data["location"],
-                video_url=data["video_url"],
-            )
+            meeting = meeting_propose(pair=pair, by=request.user, **_when_and_where(form))
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -88,16 +84,8 @@ def meeting_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            meeting_reschedule(
-                meeting=meeting,
-                by=request.user,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                location=data["location"],
-                video_url=data["video_url"],
-            )
+            meeting_reschedule(meeting=meeting, by=request.user, **_when_and_where(form))
         except ValidationError as error:
             errors_to_form(form, error)
         else:
