@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     stats = run.stats
     timing = stats.get("seconds", {})
     if run.status != "succeeded":
-        print(f"the run failed: {run.failure_reason}", file=sys.stderr)
+        print(f"the run failed: {run.failure}", file=sys.stderr)
     print(
         f"round: {run.status} in {seconds:.3f} s (load {timing.get('load')} s, engine {timing.get('solve')} s, "
         f"store {timing.get('store')} s)"

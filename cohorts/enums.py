@@ -47,13 +47,6 @@ class InvitationStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
-
-
 class Audience(models.TextChoices):
     BOTH = "both", _("Mentors and mentees")
     MENTOR = "mentor", _("Mentors")

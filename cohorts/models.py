@@ -1,4 +1,3 @@
-import datetime
 import secrets
 
 from django.conf import settings
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.jobs import Job
 from mentorship.models import Program
 
 from .enums import (
@@ -16,7 +16,6 @@ from .enums import (
     EnrollmentStatus,
     InvitationRole,
     InvitationStatus,
-    JobStatus,
     ParticipantRole,
 )
 
@@ -206,28 +205,24 @@ class PhaseChange(models.Model):
         return f"{self.cohort}: {self.from_phase} → {self.to_phase}"
 
 
-class ImportJob(models.Model):
+class ImportJob(Job):
     """A CSV of people to invite, processed by a worker; the page shows its progress."""
 
-    STALE_AFTER = datetime.timedelta(minutes=5)
+    task_name = "cohorts.run_import"
+    task_kwarg = "import_job_id"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     filename = models.CharField(max_length=255)
     content = models.TextField()
-    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
+    # Committed with each chunk's invitations: where a resumed job carries on.
     processed_rows = models.PositiveIntegerField(default=0)
     invited_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     # [{"row": 3, "email": "...", "reason": "..."}]: bad rows and rows skipped as already there.
     problems = models.JSONField(default=list, blank=True)
-    failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Written with every chunk: a running job that stops moving has lost its worker.
-    updated_at = models.DateTimeField(auto_now=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -239,20 +234,8 @@ class ImportJob(models.Model):
     def organization_id(self) -> int:
         return self.cohort.program.organization_id
 
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.status == JobStatus.SUCCEEDED else 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
-
-    @property
-    def is_done(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
-
-    @property
-    def is_stalled(self) -> bool:
-        """Running, but no chunk written for a while: its worker has died."""
-        return self.status == JobStatus.RUNNING and self.updated_at < timezone.now() - self.STALE_AFTER
+    def progress_counts(self) -> tuple[int, int]:
+        return self.processed_rows, self.total_rows
 
 
 class Invitation(models.Model):

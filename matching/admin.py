@@ -27,7 +27,7 @@ class MatchRunAdmin(admin.ModelAdmin):
     list_display = ["cohort", "round_number", "status", "progress", "queued_at", "duration"]
     list_filter = ["status"]
     raw_id_fields = ["cohort", "started_by"]
-    readonly_fields = ["criteria", "stats", "failure_reason"]
+    readonly_fields = ["criteria", "stats", "failure"]
 
 
 class VoteInline(admin.TabularInline):

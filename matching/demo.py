@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohorts.models import Enrollment, Pair, PairStatus
+from mentorship.enums import JobStatus
 from questionnaires.selectors import matching_answers
 
 from .engine import Mentee, Mentor, Problem, solve
-from .enums import EventKind, MatchRunStatus, ProposalStatus, Threshold, VoteChoice
+from .enums import EventKind, ProposalStatus, Threshold, VoteChoice
 from .models import MatchingSettings, MatchRun, Proposal, ProposalEvent, Vote
 from .selectors import criteria_of
 from .services.criteria import criteria_set_up_defaults
@@ -146,7 +147,7 @@ def _round_one(cohort, context) -> None:
     run = MatchRun.objects.create(
         cohort=cohort,
         round_number=1,
-        status=MatchRunStatus.SUCCEEDED,
+        status=JobStatus.SUCCEEDED,
         progress=100,
         started_by=context["coordinator"],
         criteria=snapshot,

@@ -21,16 +21,6 @@ KIND_HELP = {
 }
 
 
-class MatchRunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")
-
-
-ACTIVE_RUN_STATUSES = (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING)
-
-
 class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")

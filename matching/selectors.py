@@ -7,12 +7,12 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment, Pair, PairStatus
-from mentorship.enums import OrgRole
+from mentorship.enums import ACTIVE_JOB_STATUSES, OrgRole
 from mentorship.models import User
 from questionnaires.enums import Kind
 from questionnaires.models import Question
 
-from .enums import ACTIVE_RUN_STATUSES, ProposalStatus, VoteChoice
+from .enums import ProposalStatus, VoteChoice
 from .models import Exclusion, MatchingCriterion, MatchingSettings, MatchRun, PairEnd, Proposal, Vote
 
 
@@ -118,7 +118,7 @@ def application_questions(*, cohort: Cohort, role: str) -> QuerySet[Question]:
 
 
 def active_run(*, cohort: Cohort) -> MatchRun | None:
-    return MatchRun.objects.filter(cohort=cohort, status__in=ACTIVE_RUN_STATUSES).first()
+    return MatchRun.objects.filter(cohort=cohort, status__in=ACTIVE_JOB_STATUSES).first()
 
 
 def proposal_counts(*, cohort: Cohort) -> dict[str, int]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path(P + "runs/", overview.run_create, name="run-create"),
     path(P + "runs/<int:run_pk>/", overview.run_detail, name="run-detail"),
     path(P + "runs/<int:run_pk>/fail/", overview.run_fail, name="run-fail"),
+    path(P + "runs/<int:run_pk>/retry/", overview.run_retry, name="run-retry"),
     path(P + "publish/", overview.publish, name="publish"),
     path(P + "pairs/end/", overview.pair_end_choose, name="pair-end-choose"),
     path(P + "pairs/<int:pair_pk>/end/", overview.pair_end, name="pair-end"),

@@ -5,6 +5,7 @@ comes from the environment (see the README for every variable). Bad values fail 
 start-up with a message that names the variable, rather than falling back silently.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -264,10 +265,32 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker process killed while running a task (out of memory, a deploy) gives the message
+# back to the broker instead of acknowledging it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands an unacknowledged message to another worker after this long. It must outlast
+# the longest task, or a task still running is delivered a second time; a dead worker's job
+# is picked up much sooner by its heartbeat (JOB_STALE_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+
+# --- Long jobs (imports, exports, matching runs, publishing) -------------------------------
+
+# A running job's worker writes a heartbeat this often; a job whose heartbeat is older than
+# JOB_STALE_SECONDS has lost its worker and is queued again (or marked failed after
+# JOB_MAX_ATTEMPTS claims) by the periodic recovery task, which runs every
+# JOB_RECOVER_SECONDS. Together they bound how long a dead worker's job waits.
+JOB_HEARTBEAT_SECONDS = env_int("DJANGO_JOB_HEARTBEAT_SECONDS", 5)
+JOB_STALE_SECONDS = env_int("DJANGO_JOB_STALE_SECONDS", 30)
+JOB_RECOVER_SECONDS = env_int("DJANGO_JOB_RECOVER_SECONDS", 15)
+JOB_MAX_ATTEMPTS = env_int("DJANGO_JOB_MAX_ATTEMPTS", 3)
+JOB_RESEND_AFTER = datetime.timedelta(minutes=5)
+if JOB_HEARTBEAT_SECONDS * 2 > JOB_STALE_SECONDS:
+    raise ImproperlyConfigured("DJANGO_JOB_STALE_SECONDS must be at least twice DJANGO_JOB_HEARTBEAT_SECONDS.")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks are defined here so that a fresh install has them; beat copies them
 # into its database table.
 CELERY_BEAT_SCHEDULE = {
+    "mentorship-recover-jobs": {"task": "mentorship.recover_jobs", "schedule": float(JOB_RECOVER_SECONDS)},
     "questionnaires-send-due": {"task": "questionnaires.send_due", "schedule": crontab(minute="*/15")},
     "questionnaires-send-reminders": {"task": "questionnaires.send_reminders", "schedule": crontab(minute=5)},
     "questionnaires-delete-old-exports": {

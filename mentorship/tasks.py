@@ -27,3 +27,14 @@ def task_send_email(*, to: list[str], subject: str, body: str, html: str = "") -
     sent = message.send()
     logger.info("Sent %s to %d recipient(s)", subject, len(to))
     return sent
+
+
+@shared_task(name="mentorship.recover_jobs")
+def task_recover_jobs() -> dict[str, int]:
+    """Periodic (beat): queue again, or give up, the long jobs whose worker died."""
+    from .jobs import jobs_recover  # noqa: PLC0415 -- models load after the worker starts
+
+    counts = jobs_recover()
+    if any(counts.values()):
+        logger.warning("Job recovery: %s", counts)
+    return counts

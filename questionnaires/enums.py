@@ -81,10 +81,3 @@ class OffsetUnit(models.TextChoices):
 class Direction(models.TextChoices):
     AFTER = "after", _("after")
     BEFORE = "before", _("before")
-
-
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Ready")
-    FAILED = "failed", _("Failed")

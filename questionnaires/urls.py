@@ -32,5 +32,6 @@ urlpatterns = [
     path("send-rules/<int:pk>/delete/", views.send_rule_delete, name="send-rule-delete"),
     path("responses/<int:pk>/", views.response_detail, name="response-detail"),
     path("exports/<int:pk>/", views.export_detail, name="export-detail"),
+    path("exports/<int:pk>/retry/", views.export_retry, name="export-retry"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
 ]

@@ -1,9 +1,10 @@
 """Invite people from a CSV file (name, email, role, optional capacity for mentors).
 
-The file is stored on an ImportJob row and processed by a worker in chunks; each chunk
-commits its invitations together with the job's counters, so a worker that dies half-way
-leaves a job that resumes where it stopped, and nobody is invited twice (the database
-allows one invitation per email and cohort).
+The file is stored on an ImportJob row and processed by a worker in chunks (the shared job
+machinery claims it, beats for it and recovers it); each chunk commits its invitations
+together with the job's counters, so a worker that dies half-way leaves a job that resumes
+where it stopped, and nobody is invited twice (the database allows one invitation per email
+and cohort).
 """
 
 import csv
@@ -12,13 +13,11 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentorship.jobs import job_dispatch, job_execute, job_progress, job_retry
 from mentorship.models import User
 
-from ..enums import JobStatus
 from ..models import Cohort, ImportJob
 from ..phases import require_phase
 from .invitations import invitation_create
@@ -28,8 +27,6 @@ logger = logging.getLogger(__name__)
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
 CHUNK = 200
-# A running job whose worker has not written progress for this long is taken to be dead.
-STALE_AFTER = ImportJob.STALE_AFTER
 
 HEADER_ALIASES = {
     "name": "name",
@@ -97,20 +94,8 @@ def import_job_create(*, cohort: Cohort, by: User, filename: str, content: str) 
     job = ImportJob.objects.create(
         cohort=cohort, created_by=by, filename=filename[:255], content=content, total_rows=len(rows)
     )
-    from ..tasks import task_run_import  # noqa: PLC0415 -- tasks import services
-
-    transaction.on_commit(lambda: task_run_import.apply_async(kwargs={"import_job_id": job.pk}))
+    job_dispatch(job)
     return job
-
-
-def import_job_claim(*, import_job_id: int) -> bool:
-    """Take the job for this worker. False if another worker has it or it is finished."""
-    now = timezone.now()
-    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, updated_at__lt=now - STALE_AFTER)
-    claimed = ImportJob.objects.filter(claimable, pk=import_job_id).update(
-        status=JobStatus.RUNNING, updated_at=now, started_at=now
-    )
-    return claimed == 1
 
 
 def _parse_capacity(raw: str) -> int | None:
@@ -125,29 +110,19 @@ def _parse_capacity(raw: str) -> int | None:
 
 
 def import_job_run(*, import_job_id: int) -> ImportJob | None:
-    """Process the rows not yet processed. Safe to call twice: a second call returns at once.
+    """Process the rows not yet processed. Safe to call twice: a second call returns at once
+    while the first is alive, and carries on after the rows stored when the first died.
 
     A failure is recorded on the job (the page shows it, with a button to resume) rather
-    than raised: nothing retries this task, and the person who uploaded must not get an error
-    page for it.
+    than raised: the person who uploaded must not get an error page for it.
     """
-    if not import_job_claim(import_job_id=import_job_id):
-        logger.info("Import %s is taken or finished; nothing to do", import_job_id)
-        return None
-    try:
-        rows = csv_rows(ImportJob.objects.only("content").get(pk=import_job_id).content)
-        while _run_chunk(import_job_id, rows):
+
+    def work(job: ImportJob) -> None:
+        rows = csv_rows(ImportJob.objects.only("content").get(pk=job.pk).content)
+        while _run_chunk(job.pk, rows):
             pass
-    except Exception as error:
-        logger.exception("Import %s failed", import_job_id)
-        now = timezone.now()
-        ImportJob.objects.filter(pk=import_job_id).update(
-            status=JobStatus.FAILED, failure=str(error)[:2000], finished_at=now, updated_at=now
-        )
-        return ImportJob.objects.get(pk=import_job_id)
-    now = timezone.now()
-    ImportJob.objects.filter(pk=import_job_id).update(status=JobStatus.SUCCEEDED, finished_at=now, updated_at=now)
-    return ImportJob.objects.get(pk=import_job_id)
+
+    return job_execute(ImportJob, import_job_id, work, error_message="%(error)s")
 
 
 @transaction.atomic
@@ -200,6 +175,7 @@ def _run_chunk(import_job_id: int, rows: list[dict]) -> bool:
             job.invited_count += 1
         job.processed_rows += 1
     job.save(update_fields=["invited_count", "skipped_count", "problems", "processed_rows", "updated_at"])
+    job_progress(ImportJob, job.pk)
     return True
 
 
@@ -209,12 +185,8 @@ def _is_duplicate(error: ValidationError) -> bool:
 
 
 def import_job_retry(*, job: ImportJob) -> ImportJob:
-    """Queue a failed or stalled job again; it resumes after the rows already processed."""
-    retryable = Q(status=JobStatus.FAILED) | Q(status=JobStatus.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER)
-    if not ImportJob.objects.filter(retryable, pk=job.pk).update(status=JobStatus.QUEUED, failure=""):
-        raise ValidationError(_("Only a failed or stalled import can be resumed."))
-    from ..tasks import task_run_import  # noqa: PLC0415 -- tasks import services
-
-    transaction.on_commit(lambda: task_run_import.apply_async(kwargs={"import_job_id": job.pk}))
-    job.refresh_from_db()
-    return job
+    """Queue a failed or stalled job again at once; it resumes after the rows already processed."""
+    try:
+        return job_retry(job)
+    except ValidationError:
+        raise ValidationError(_("Only a failed or stalled import can be resumed.")) from None

@@ -98,7 +98,8 @@ def import_detail(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
     job = get_object_or_404(ImportJob.objects.defer("content"), cohort=cohort, pk=job_pk)
     template = "cohorts/_import_job.html" if request.htmx else "cohorts/import_detail.html"
-    return render(request, template, {"cohort": cohort, "job": job, "problems_shown": PROBLEMS_SHOWN})
+    context = {"cohort": cohort, "job": job, "problems_shown": PROBLEMS_SHOWN, "can_manage_job": True}
+    return render(request, template, context)
 
 
 @require_POST

@@ -4,41 +4,40 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from mentorship.enums import ACTIVE_JOB_STATUSES
+from mentorship.jobs import Job
 
-from ..enums import ACTIVE_RUN_STATUSES, CriterionKind, MatchRunStatus
+from ..enums import CriterionKind
 
 
-class MatchRun(models.Model):
+class MatchRun(Job):
     """One matching round of a cohort, from the coordinator's click to stored proposals.
 
     ``criteria`` is the snapshot the run used (keys, labels, kinds, weights, hard flags,
     scales and the questions' matching keys), so that later edits to the criteria never
-    change what an old run's scores mean. ``updated_at`` moves with every progress report:
-    a running run that stops moving has lost its worker.
+    change what an old run's scores mean. Claim, heartbeat and recovery are the shared job
+    machinery's.
     """
+
+    task_name = "matching.run_round"
+    task_kwarg = "match_run_id"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="match_runs")
     round_number = models.PositiveSmallIntegerField(_("round"))
-    status = models.CharField(_("status"), max_length=20, choices=MatchRunStatus.choices, default=MatchRunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    progress_message = models.CharField(max_length=200, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     duration = models.DurationField(_("duration"), null=True, blank=True)
     criteria = models.JSONField(default=list)
-    failure_reason = models.TextField(_("why it failed"), blank=True)
     # Counts and timings: mentees, mentors, seats, matched, unmatched (id -> reason), ...
     stats = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["cohort", "-queued_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["cohort"],
-                condition=models.Q(status__in=ACTIVE_RUN_STATUSES),
+                condition=models.Q(status__in=ACTIVE_JOB_STATUSES),
                 name="one_active_match_run_per_cohort",
             ),
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="match_run_progress_percent"),
@@ -55,9 +54,8 @@ class MatchRun(models.Model):
     def organization_id(self) -> int:
         return self.cohort.program.organization_id
 
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_RUN_STATUSES
+    def progress_counts(self) -> tuple[int, int]:
+        return self.progress, 100
 
     @property
     def criteria_by_key(self) -> dict[str, dict]:

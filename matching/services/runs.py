@@ -1,13 +1,12 @@
 """Matching runs: queued by the coordinator, executed by a worker, stored all at once.
 
-A run is a row with a status. The worker claims it with a conditional update (queued ->
-running), so a task delivered twice runs once; it reports progress on the row outside the
-main transaction, so that the page sees it; it writes every proposal and the run's final
-status in one transaction, so a worker that dies leaves no half-written round, only a run
-that stops moving and that the coordinator can mark as failed and run again.
+A run is a job of the shared machinery (mentorship.jobs): the worker claims it with a
+conditional update, so a task delivered twice runs once; it reports progress on the row
+outside the main transaction, so that the page sees it; it writes every proposal and the
+run's final status in one transaction, so a worker that dies leaves no half-written round,
+only a run whose heartbeat stops and that is run again from the start by another worker.
 """
 
-import datetime
 import logging
 import time
 from collections import Counter
@@ -19,11 +18,21 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Pair, PairStatus
 from cohorts.phases import require_phase
+from mentorship.enums import ACTIVE_JOB_STATUSES, JobStatus
+from mentorship.jobs import (
+    job_dispatch,
+    job_execute,
+    job_fail,
+    job_give_up,
+    job_is_stale,
+    job_progress,
+    job_retry,
+)
 from mentorship.models import User
 from questionnaires.selectors import matching_answers
 
 from ..engine import Result
-from ..enums import ACTIVE_RUN_STATUSES, MatchRunStatus, ProposalStatus
+from ..enums import ProposalStatus
 from ..models import MatchRun, Proposal
 from ..selectors import RoundPeople, criteria_of, round_people
 from .review import proposals_supersede_pending
@@ -31,17 +40,11 @@ from .scoring import build_problem, criteria_snapshot, run_engine
 
 logger = logging.getLogger(__name__)
 
-# A run that has not reported progress for this long has lost its worker.
-STALE_AFTER = datetime.timedelta(minutes=10)
 BATCH = 1000
 
 
-def match_run_is_stale(run: MatchRun, *, now: datetime.datetime | None = None) -> bool:
-    return run.is_active and run.updated_at < (now or timezone.now()) - STALE_AFTER
-
-
 def _next_round(cohort: Cohort) -> int:
-    return MatchRun.objects.filter(cohort=cohort, status=MatchRunStatus.SUCCEEDED).count() + 1
+    return MatchRun.objects.filter(cohort=cohort, status=JobStatus.SUCCEEDED).count() + 1
 
 
 def match_run_start(*, cohort: Cohort, by: User) -> MatchRun:
@@ -49,7 +52,7 @@ def match_run_start(*, cohort: Cohort, by: User) -> MatchRun:
 
     Refuses when the phase does not allow matching, when there is no criterion, when a
     criterion reads a retired question, or when another run of the cohort is queued or
-    running (a stale one is marked failed first).
+    running (one whose worker died is marked failed first).
 
     Side effects: queues ``matching.run_round`` after commit.
     """
@@ -64,11 +67,13 @@ def match_run_start(*, cohort: Cohort, by: User) -> MatchRun:
             % {"names": ", ".join(retired)}
         )
     with transaction.atomic():
-        current = MatchRun.objects.select_for_update().filter(cohort=cohort, status__in=ACTIVE_RUN_STATUSES).first()
+        current = MatchRun.objects.select_for_update().filter(cohort=cohort, status__in=ACTIVE_JOB_STATUSES).first()
         if current is not None:
-            if not match_run_is_stale(current):
+            if not job_is_stale(current):
                 raise ValidationError(_("A matching run is already under way; wait until it finishes."))
-            _fail(current, _("The worker stopped before finishing; this run was replaced by a new one."))
+            job_fail(
+                MatchRun, current.pk, _("The worker stopped before finishing; this run was replaced by a new one.")
+            )
         try:
             with transaction.atomic():
                 run = MatchRun.objects.create(
@@ -80,53 +85,29 @@ def match_run_start(*, cohort: Cohort, by: User) -> MatchRun:
                 )
         except IntegrityError:
             raise ValidationError(_("A matching run is already under way; wait until it finishes.")) from None
-        from ..tasks import task_run_round  # noqa: PLC0415 -- tasks import services
-
-        transaction.on_commit(lambda: task_run_round.apply_async(kwargs={"match_run_id": run.pk}))
+        job_dispatch(run)
     return run
-
-
-def _fail(run: MatchRun, reason: str) -> bool:
-    now = timezone.now()
-    updated = MatchRun.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).update(
-        status=MatchRunStatus.FAILED,
-        failure_reason=reason[:2000],
-        finished_at=now,
-        duration=now - (run.started_at or run.queued_at),
-        progress_message="",
-        updated_at=now,
-    )
-    return updated == 1
 
 
 def match_run_mark_failed(*, run: MatchRun) -> MatchRun:
     """Give up on a run whose worker died, so that the coordinator can run the round again."""
     if not run.is_active:
         raise ValidationError(_("This run is not under way."))
-    if not match_run_is_stale(run):
-        raise ValidationError(_("This run is still moving; give it a few more minutes."))
-    _fail(run, _("The worker stopped before finishing. Nothing was stored; run the round again."))
-    run.refresh_from_db()
-    return run
+    try:
+        return job_give_up(
+            run, reason=_("The worker stopped before finishing. Nothing was stored; run the round again.")
+        )
+    except ValidationError:
+        raise ValidationError(_("This run is still moving; give it a few more seconds.")) from None
 
 
-def _progress(run_id: int, percent: int, message: str) -> None:
-    # A plain UPDATE in autocommit: the page polling the run sees it at once.
-    MatchRun.objects.filter(pk=run_id, status=MatchRunStatus.RUNNING).update(
-        progress=percent, progress_message=message, updated_at=timezone.now()
-    )
+def match_run_retry(*, run: MatchRun) -> MatchRun:
+    """Run a failed or stalled round again at once, with the criteria it was started with.
 
-
-def match_run_claim(*, match_run_id: int) -> bool:
-    now = timezone.now()
-    claimed = MatchRun.objects.filter(pk=match_run_id, status=MatchRunStatus.QUEUED).update(
-        status=MatchRunStatus.RUNNING,
-        started_at=now,
-        updated_at=now,
-        progress=5,
-        progress_message=_("Loading the answers"),
-    )
-    return claimed == 1
+    Side effects: queues ``matching.run_round`` after commit.
+    """
+    require_phase(run.cohort, "match")
+    return job_retry(run)
 
 
 def match_run_execute(*, match_run_id: int) -> MatchRun | None:
@@ -136,32 +117,23 @@ def match_run_execute(*, match_run_id: int) -> MatchRun | None:
     cohort's pending proposals, creates the new ones, marks the run succeeded. Any error
     marks the run failed with the reason and stores nothing.
     """
-    if not match_run_claim(match_run_id=match_run_id):
-        logger.info("Match run %s is not queued; nothing to do", match_run_id)
-        return None
-    run = MatchRun.objects.select_related("cohort__program").get(pk=match_run_id)
-    clock = time.perf_counter()
-    try:
+
+    def work(run: MatchRun) -> None:
+        run = MatchRun.objects.select_related("cohort__program").get(pk=run.pk)
+        clock = time.perf_counter()
         people = round_people(cohort=run.cohort)
         answers = matching_answers(cohort=run.cohort)
         problem = build_problem(snapshot=run.criteria, people=people, answers=answers)
         loaded = time.perf_counter()
-        _progress(run.pk, 30, _("Scoring every pair and solving the assignment"))
+        job_progress(MatchRun, run.pk, progress=30, message=_("Scoring every pair and solving the assignment"))
         result = run_engine(problem)
         solved = time.perf_counter()
-        _progress(run.pk, 80, _("Storing the proposals"))
+        job_progress(MatchRun, run.pk, progress=80, message=_("Storing the proposals"))
         stored = _store(run, people, answers, result)
         done = time.perf_counter()
-    except Exception as error:
-        logger.exception("Match run %s failed", match_run_id)
-        _fail(run, _("The run stopped with an error: %(error)s") % {"error": error})
-        run.refresh_from_db()
-        return run
-    if stored is None:
-        run.refresh_from_db()
-        return run
-    MatchRun.objects.filter(pk=run.pk).update(
-        stats={
+        if stored is None:
+            return
+        stats = {
             **stored.stats,
             "seconds": {
                 "load": round(loaded - clock, 3),
@@ -170,9 +142,16 @@ def match_run_execute(*, match_run_id: int) -> MatchRun | None:
                 "total": round(done - clock, 3),
             },
         }
+        MatchRun.objects.filter(pk=run.pk).update(stats=stats)
+
+    return job_execute(
+        MatchRun,
+        match_run_id,
+        work,
+        error_message=_("The run stopped with an error: %(error)s"),
+        progress=5,
+        progress_message=_("Loading the answers"),
     )
-    run.refresh_from_db()
-    return run
 
 
 def _seats_in_use(cohort: Cohort) -> tuple[Counter, set[int]]:
@@ -195,7 +174,7 @@ def _seats_in_use(cohort: Cohort) -> tuple[Counter, set[int]]:
 def _store(run: MatchRun, people: RoundPeople, answers: dict, result: Result) -> MatchRun | None:
     with transaction.atomic():
         locked = MatchRun.objects.select_for_update().get(pk=run.pk)
-        if locked.status != MatchRunStatus.RUNNING:
+        if locked.status != JobStatus.RUNNING:
             # Marked failed by the coordinator while computing: nothing is stored.
             return None
         superseded = proposals_supersede_pending(cohort=run.cohort, round_number=run.round_number)
@@ -233,10 +212,11 @@ def _store(run: MatchRun, people: RoundPeople, answers: dict, result: Result) ->
             batch_size=BATCH,
         )
         now = timezone.now()
-        locked.status = MatchRunStatus.SUCCEEDED
+        locked.status = JobStatus.SUCCEEDED
         locked.progress = 100
         locked.progress_message = ""
         locked.finished_at = now
+        locked.heartbeat_at = now
         locked.duration = now - (locked.started_at or locked.queued_at)
         locked.stats = {
             "mentees": len(people.mentee_ids),

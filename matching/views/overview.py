@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Enrollment, Pair
 from cohorts.phases import phase_allows
+from mentorship.enums import JobStatus
 from mentorship.form_errors import flash_errors, flash_form_errors
 
-from ..enums import MatchRunStatus
 from ..forms import EndPairForm, ReasonForm
 from ..models import MatchRun
 from ..selectors import (
@@ -29,7 +29,7 @@ from ..selectors import (
     round_people,
 )
 from ..services.publishing import matched_pair_end, proposals_publish
-from ..services.runs import match_run_is_stale, match_run_mark_failed, match_run_start, runs_of
+from ..services.runs import match_run_mark_failed, match_run_retry, match_run_start, runs_of
 from .access import cohort_for, run_for
 
 PAGE_SIZE = 50
@@ -66,11 +66,12 @@ def matching_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_review = user.has_perm("matching.review_proposals", cohort)
     runs = runs_of(cohort=cohort)
     # After a failure the button runs the same round again.
-    context_rerun = runs[0] if runs and runs[0].status == MatchRunStatus.FAILED else None
-    last_done = next((r for r in runs if r.status == MatchRunStatus.SUCCEEDED), None)
+    context_rerun = runs[0] if runs and runs[0].status == JobStatus.FAILED else None
+    last_done = next((r for r in runs if r.status == JobStatus.SUCCEEDED), None)
     context = {
         "cohort": cohort,
         "can_manage": can_manage,
+        "can_manage_job": can_manage,
         "can_review": can_review,
         "criteria": criteria_of(cohort=cohort),
         "settings": matching_settings_of(cohort=cohort),
@@ -89,8 +90,6 @@ def matching_detail(request: HttpRequest, pk: int) -> HttpResponse:
         unmatched = _unmatched(last_done)
         context["unmatched"] = _with_reasons(last_done, unmatched[:UNMATCHED_SHOWN]) if last_done else []
         context["unmatched_more"] = last_done is not None and last_done.unmatched_count > UNMATCHED_SHOWN
-    for run in runs:
-        run.stale = match_run_is_stale(run)
     return render(request, "matching/matching_detail.html", context)
 
 
@@ -103,7 +102,7 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
         flash_errors(request, error)
         return redirect("matching:matching-detail", pk=cohort.pk)
     run.refresh_from_db()
-    if run.status == MatchRunStatus.SUCCEEDED:
+    if run.status == JobStatus.SUCCEEDED:
         count = run.stats.get("proposals", 0)
         messages.success(
             request,
@@ -114,8 +113,8 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             % {"round": run.round_number, "n": count},
         )
-    elif run.status == MatchRunStatus.FAILED:
-        messages.error(request, run.failure_reason)
+    elif run.status == JobStatus.FAILED:
+        messages.error(request, run.failure)
     else:
         messages.success(
             request, _("Round %(round)d is running; this page shows its progress.") % {"round": run.round_number}
@@ -126,11 +125,13 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "matching.view_matching")
     run = run_for(cohort, run_pk)
-    run.stale = match_run_is_stale(run)
+    can_manage = request.user.has_perm("matching.manage_matching", cohort)
     context = {
         "cohort": cohort,
         "run": run,
-        "can_manage": request.user.has_perm("matching.manage_matching", cohort),
+        "job": run,
+        "can_manage": can_manage,
+        "can_manage_job": can_manage,
         "can_review": request.user.has_perm("matching.review_proposals", cohort),
     }
     if request.htmx:
@@ -156,6 +157,19 @@ def run_fail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The run is marked as failed; you can run the round again."))
+    return redirect("matching:matching-detail", pk=cohort.pk)
+
+
+@require_POST
+def run_retry(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    run = run_for(cohort, run_pk)
+    try:
+        match_run_retry(run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Round %(round)d is queued again.") % {"round": run.round_number})
     return redirect("matching:matching-detail", pk=cohort.pk)
 
 

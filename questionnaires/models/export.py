@@ -2,25 +2,24 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from ..enums import ExportStatus
+from mentorship.jobs import Job
+
 from .questionnaire import Questionnaire
 
 
-class ExportJob(models.Model):
+class ExportJob(Job):
     """A CSV of a questionnaire's answers, written by a worker; the page polls its progress."""
+
+    task_name = "questionnaires.export_answers"
+    task_kwarg = "export_job_id"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="export_jobs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     include_sensitive = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/questionnaires/", blank=True)
-    failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -39,12 +38,5 @@ class ExportJob(models.Model):
     def cohort(self):
         return self.questionnaire.cohort
 
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 100 if self.status == ExportStatus.SUCCEEDED else 0
-        return min(100, round(100 * self.processed_rows / self.total_rows))
-
-    @property
-    def is_done(self) -> bool:
-        return self.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED)
+    def progress_counts(self) -> tuple[int, int]:
+        return self.processed_rows, self.total_rows

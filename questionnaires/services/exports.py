@@ -9,24 +9,20 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mentorship.jobs import job_dispatch, job_execute, job_progress, job_succeed
 from mentorship.models import User
 from mentorship.spreadsheets import csv_safe
 from mentorship.zones import local_iso, zone_of
 
-from ..enums import ExportStatus
 from ..models import ExportJob, Questionnaire, Response
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 500
-# A running export that has not written progress for this long has lost its worker.
-STALE_AFTER = datetime.timedelta(minutes=10)
 # Exported files may hold sensitive answers: they are deleted after this many days.
 KEEP_FOR = datetime.timedelta(days=7)
 
@@ -41,9 +37,7 @@ def export_request(*, questionnaire: Questionnaire, by: User, include_sensitive:
     if include_sensitive and not by.has_perm("questionnaires.view_sensitive_answers", questionnaire):
         raise ValidationError(_("You may not export sensitive answers."))
     job = ExportJob.objects.create(questionnaire=questionnaire, requested_by=by, include_sensitive=include_sensitive)
-    from ..tasks import task_export_answers  # noqa: PLC0415 -- tasks import this module
-
-    transaction.on_commit(lambda: task_export_answers.apply_async(kwargs={"export_job_id": job.pk}))
+    job_dispatch(job)
     return job
 
 
@@ -55,24 +49,15 @@ def _columns(questionnaire: Questionnaire, include_sensitive: bool) -> list:
 
 
 def export_run(*, export_job_id: int) -> ExportJob | None:
-    """Write the CSV of a queued export. Claimed with a conditional update, so a second run
-    of the same job does nothing; a run whose worker died (no progress for STALE_AFTER) may
-    be claimed again, and starts over. A failure is recorded on the job, not raised."""
-    now = timezone.now()
-    claimable = Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, updated_at__lt=now - STALE_AFTER)
-    claimed = ExportJob.objects.filter(claimable, pk=export_job_id).update(
-        status=ExportStatus.RUNNING, started_at=now, updated_at=now, processed_rows=0
-    )
-    if not claimed:
-        return None
-    job = ExportJob.objects.select_related("questionnaire__cohort__program", "requested_by").get(pk=export_job_id)
-    try:
-        _write(job)
-    except Exception as error:
-        logger.exception("Export %s failed", job.pk)
-        job.status, job.failure, job.finished_at = ExportStatus.FAILED, str(error)[:1000], timezone.now()
-        job.save(update_fields=["status", "failure", "finished_at", "updated_at"])
-    return job
+    """Write the CSV of a queued export. Claimed through the shared job machinery, so a
+    second delivery of the same job does nothing; a job whose worker died is claimed again
+    and starts over (the file is written at the end, in one piece). A failure is recorded on
+    the job, not raised."""
+
+    def work(job: ExportJob) -> None:
+        _write(ExportJob.objects.select_related("questionnaire__cohort__program", "requested_by").get(pk=job.pk))
+
+    return job_execute(ExportJob, export_job_id, work, processed_rows=0)
 
 
 def _write(job: ExportJob) -> None:
@@ -99,7 +84,7 @@ def _write_in(job: ExportJob, zone: ZoneInfo) -> None:
         .order_by("enrollment__role", "enrollment__user__full_name", "pk")
     )
     job.total_rows = responses.count()
-    job.save(update_fields=["total_rows", "updated_at"])
+    job_progress(ExportJob, job.pk, total_rows=job.total_rows)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -121,16 +106,14 @@ def _write_in(job: ExportJob, zone: ZoneInfo) -> None:
         writer.writerow([csv_safe(cell) for cell in row])
         done += 1
         if done % CHUNK == 0:
-            ExportJob.objects.filter(pk=job.pk).update(processed_rows=done, updated_at=timezone.now())
+            job_progress(ExportJob, job.pk, processed_rows=done)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     # A random part: the file name must not be guessable. The title part is short, because
     # storage cuts names longer than the column from the end, which would cut the random part.
     title = slugify(questionnaire.title)[:40].strip("-") or "answers"
     name = f"{title}-{stamp}-{secrets.token_hex(8)}.csv"
     job.file.save(name, ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False)
-    job.processed_rows = done
-    job.status, job.finished_at = ExportStatus.SUCCEEDED, timezone.now()
-    job.save(update_fields=["file", "processed_rows", "status", "finished_at", "updated_at"])
+    job_succeed(ExportJob, job.pk, file=job.file.name, processed_rows=done)
 
 
 def exports_delete_old(*, now: datetime.datetime | None = None) -> int:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorship.form_errors import flash_errors
+from mentorship.jobs import job_retry
 
 from ..enums import Kind
 from ..forms import ExportForm, PeopleFilterForm
@@ -109,9 +110,24 @@ def export_create(request, pk: int):
 def export_detail(request, pk: int):
     job = export_for(request, pk)
     template = "questionnaires/_export_status.html" if request.htmx else "questionnaires/export_detail.html"
-    return render(
-        request, template, {"job": job, "questionnaire": job.questionnaire, "cohort": job.questionnaire.cohort}
-    )
+    # export_for has checked that this person may export these answers, so may retry.
+    context = {
+        "job": job,
+        "questionnaire": job.questionnaire,
+        "cohort": job.questionnaire.cohort,
+        "can_manage_job": True,
+    }
+    return render(request, template, context)
+
+
+@require_POST
+def export_retry(request, pk: int):
+    job = export_for(request, pk)
+    try:
+        job_retry(job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(job)
 
 
 def export_download(request, pk: int):

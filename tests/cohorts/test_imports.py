@@ -2,10 +2,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from cohorts.enums import JobStatus
 from cohorts.models import ImportJob, Invitation
 from cohorts.services import imports
-from cohorts.services.imports import import_job_claim, import_job_create, import_job_retry, import_job_run
+from cohorts.services.imports import import_job_create, import_job_retry, import_job_run
+from mentorship.enums import JobStatus
+from mentorship.jobs import job_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +100,8 @@ def test_running_a_job_twice_does_nothing_the_second_time(cohort, coordinator, d
 def test_only_one_worker_claims_a_job(cohort, coordinator):
     job = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=GOOD_AND_BAD)
 
-    assert import_job_claim(import_job_id=job.pk) is True
-    assert import_job_claim(import_job_id=job.pk) is False
+    assert job_claim(ImportJob, job.pk) is True
+    assert job_claim(ImportJob, job.pk) is False
 
 
 def test_job_that_dies_half_way_resumes_where_it_stopped(cohort, coordinator, monkeypatch):
@@ -137,10 +138,10 @@ def test_a_stale_running_job_can_be_claimed_again(cohort, coordinator):
     from django.utils import timezone
 
     job = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=GOOD_AND_BAD)
-    import_job_claim(import_job_id=job.pk)
-    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=10))
+    job_claim(ImportJob, job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=10))
 
-    assert import_job_claim(import_job_id=job.pk) is True
+    assert job_claim(ImportJob, job.pk) is True
 
 
 def test_retry_only_failed_or_stalled_jobs(cohort, coordinator, django_capture_on_commit_callbacks):
@@ -150,13 +151,13 @@ def test_retry_only_failed_or_stalled_jobs(cohort, coordinator, django_capture_o
 
     finished = run(cohort, coordinator, GOOD_AND_BAD, django_capture_on_commit_callbacks)
     running = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=GOOD_AND_BAD)
-    import_job_claim(import_job_id=running.pk)
+    job_claim(ImportJob, running.pk)
 
     with pytest.raises(ValidationError, match="Only a failed or stalled import"):
         import_job_retry(job=finished)
     with pytest.raises(ValidationError, match="Only a failed or stalled import"):
         import_job_retry(job=running)
-    ImportJob.objects.filter(pk=running.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=10))
+    ImportJob.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=10))
     running.refresh_from_db()
     assert running.is_stalled is True
     assert import_job_retry(job=running).status == JobStatus.QUEUED

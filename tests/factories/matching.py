@@ -1,8 +1,9 @@
 import factory
 
 from cohorts.enums import CohortPhase
-from matching.enums import ExclusionReason, MatchRunStatus, ProposalStatus, VoteChoice
+from matching.enums import ExclusionReason, ProposalStatus, VoteChoice
 from matching.models import Exclusion, MatchRun, Proposal, Vote
+from mentorship.enums import JobStatus
 
 from .cohorts import CohortFactory, EnrollmentFactory, MentorEnrollmentFactory
 from .mentorship import UserFactory
@@ -16,7 +17,7 @@ class MatchRunFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory, phase=CohortPhase.TRAINING)
     round_number = factory.Sequence(lambda n: n + 1)
-    status = MatchRunStatus.SUCCEEDED
+    status = JobStatus.SUCCEEDED
     progress = 100
     criteria = factory.LazyFunction(list)
 

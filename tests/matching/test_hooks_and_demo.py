@@ -4,9 +4,10 @@ from django.urls import reverse
 from cohorts.enums import CohortPhase
 from cohorts.hooks import cohort_sections, phase_blockers
 from cohorts.models import Pair, PairStatus
-from matching.enums import MatchRunStatus, ProposalStatus, VoteChoice
+from matching.enums import ProposalStatus, VoteChoice
 from matching.models import MatchingCriterion, MatchRun, Proposal, ProposalEvent, Vote
 from mentorship.demo import seed_demo
+from mentorship.enums import JobStatus
 from tests.factories import EnrollmentFactory, ProposalFactory, SubcommitteeMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_the_demo_has_two_rounds_votes_and_published_pairs_and_seeds_once():
         ProposalEvent.objects.count(),
     ) == counts
     runs = list(MatchRun.objects.order_by("round_number"))
-    assert [(r.round_number, r.status) for r in runs] == [(1, MatchRunStatus.SUCCEEDED), (2, MatchRunStatus.SUCCEEDED)]
+    assert [(r.round_number, r.status) for r in runs] == [(1, JobStatus.SUCCEEDED), (2, JobStatus.SUCCEEDED)]
     cohort = runs[0].cohort
     assert list(MatchingCriterion.objects.filter(cohort=cohort).values_list("key", flat=True)) == [
         "career_track",

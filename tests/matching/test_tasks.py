@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from cohorts.enums import CohortPhase, ParticipantRole
 from cohorts.models import PairStatus
-from matching.enums import EventKind, MatchRunStatus, ProposalStatus
+from matching.enums import EventKind, ProposalStatus
 from matching.models import MatchRun, Proposal, ProposalEvent
-from matching.services.runs import STALE_AFTER, match_run_mark_failed, match_run_start
+from matching.services.runs import match_run_mark_failed, match_run_start
 from matching.tasks import task_run_round
+from mentorship.enums import JobStatus
+from mentorship.jobs import stale_after
 from tests.factories import ExclusionFactory, MatchRunFactory, PairFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,7 @@ def test_run_stores_the_optimal_proposals_with_scores_breakdowns_and_alternative
     run, callbacks = start(cohort, coordinator, django_capture_on_commit_callbacks)
 
     assert len(callbacks) == 1
-    assert run.status == MatchRunStatus.SUCCEEDED
+    assert run.status == JobStatus.SUCCEEDED
     assert run.round_number == 1
     assert run.progress == 100
     assert run.duration is not None
@@ -85,7 +87,7 @@ def test_running_the_task_twice_runs_the_round_once(cohort, coordinator, people,
 
     assert again is None
     assert list(Proposal.objects.order_by("pk").values_list("pk", "mentee_id", "mentor_id")) == before
-    assert MatchRun.objects.get(pk=run.pk).status == MatchRunStatus.SUCCEEDED
+    assert MatchRun.objects.get(pk=run.pk).status == JobStatus.SUCCEEDED
 
 
 def test_a_failure_half_way_through_storing_leaves_no_proposal_and_a_failed_run(
@@ -103,8 +105,8 @@ def test_a_failure_half_way_through_storing_leaves_no_proposal_and_a_failed_run(
 
     run, _callbacks = start(cohort, coordinator, django_capture_on_commit_callbacks)
 
-    assert run.status == MatchRunStatus.FAILED
-    assert run.failure_reason == "The run stopped with an error: the database went away"
+    assert run.status == JobStatus.FAILED
+    assert run.failure == "The run stopped with an error: the database went away"
     assert list(Proposal.objects.all()) == [pending]
     pending.refresh_from_db()
     assert pending.status == ProposalStatus.PENDING
@@ -121,15 +123,15 @@ def test_a_failed_round_can_be_run_again(cohort, coordinator, people, monkeypatc
 
     again, _callbacks = start(cohort, coordinator, django_capture_on_commit_callbacks)
 
-    assert failed.status == MatchRunStatus.FAILED
-    assert failed.failure_reason == "The run stopped with an error: criterion 'values': bad answer"
-    assert again.status == MatchRunStatus.SUCCEEDED
+    assert failed.status == JobStatus.FAILED
+    assert failed.failure == "The run stopped with an error: criterion 'values': bad answer"
+    assert again.status == JobStatus.SUCCEEDED
     assert again.round_number == 1
     assert pairs_of(again) == {"Ada": "Xena", "Bea": "Yara"}
 
 
 def test_one_run_at_a_time_per_cohort(cohort, coordinator, criteria):
-    MatchRunFactory(cohort=cohort, status=MatchRunStatus.RUNNING)
+    MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING)
 
     with pytest.raises(ValidationError) as error:
         match_run_start(cohort=cohort, by=coordinator)
@@ -139,36 +141,36 @@ def test_one_run_at_a_time_per_cohort(cohort, coordinator, criteria):
 
 
 def test_the_database_refuses_two_active_runs_of_a_cohort(cohort):
-    MatchRunFactory(cohort=cohort, status=MatchRunStatus.QUEUED)
+    MatchRunFactory(cohort=cohort, status=JobStatus.QUEUED)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        MatchRunFactory(cohort=cohort, status=MatchRunStatus.RUNNING)
+        MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING)
 
 
 def test_a_stale_run_is_replaced_when_a_new_one_starts(cohort, coordinator, people, django_capture_on_commit_callbacks):
-    stuck = MatchRunFactory(cohort=cohort, status=MatchRunStatus.RUNNING, round_number=1)
-    MatchRun.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - STALE_AFTER - datetime.timedelta(minutes=1))
+    stuck = MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING, round_number=1)
+    MatchRun.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - stale_after() - datetime.timedelta(minutes=1))
 
     run, _callbacks = start(cohort, coordinator, django_capture_on_commit_callbacks)
 
     stuck.refresh_from_db()
-    assert stuck.status == MatchRunStatus.FAILED
-    assert run.status == MatchRunStatus.SUCCEEDED
+    assert stuck.status == JobStatus.FAILED
+    assert run.status == JobStatus.SUCCEEDED
 
 
 def test_a_stuck_run_can_be_marked_failed_but_not_a_moving_one(cohort):
-    moving = MatchRunFactory(cohort=cohort, status=MatchRunStatus.RUNNING)
+    moving = MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING)
 
     with pytest.raises(ValidationError):
         match_run_mark_failed(run=moving)
     MatchRun.objects.filter(pk=moving.pk).update(
-        updated_at=timezone.now() - STALE_AFTER - datetime.timedelta(seconds=1)
+        updated_at=timezone.now() - stale_after() - datetime.timedelta(seconds=1)
     )
     moving.refresh_from_db()
     failed = match_run_mark_failed(run=moving)
 
-    assert failed.status == MatchRunStatus.FAILED
-    assert failed.failure_reason == "The worker stopped before finishing. Nothing was stored; run the round again."
+    assert failed.status == JobStatus.FAILED
+    assert failed.failure == "The worker stopped before finishing. Nothing was stored; run the round again."
     # The worker's message may still arrive: it finds nothing to claim.
     assert task_run_round.apply(kwargs={"match_run_id": failed.pk}).get() is None
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cohorts.enums import CohortPhase, EnrollmentStatus
 from cohorts.models import PairStatus
-from questionnaires.enums import ExportStatus, Kind, QuestionType
+from mentorship.enums import JobStatus
+from questionnaires.enums import Kind, QuestionType
 from questionnaires.models import Delivery, ExportJob, SendRule
 from questionnaires.scheduling import add_months, rule_is_due, rule_send_date
 from questionnaires.services.exports import export_request
@@ -173,7 +174,7 @@ def test_export_writes_one_row_per_person_without_sensitive_columns(
         job = export_request(questionnaire=application, by=coordinator, include_sensitive=False)
 
     rows = _rows(job)
-    assert job.status == ExportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert rows[0] == ["Name", "Email", "Role", "Status", "Submitted (UTC)", "Career track?", "Your goals?"]
     assert rows[1][:4] == [mentee.user.full_name, mentee.user.email, "Mentee", "Submitted"]
     assert rows[1][5:] == ["Backend", "'=HYPERLINK(evil)"]
@@ -202,7 +203,7 @@ def test_export_task_runs_a_job_once(application, mentee, coordinator):
     task_export_answers(export_job_id=job.pk)
 
     job.refresh_from_db()
-    assert (job.status, job.processed_rows, job.file.name) == (ExportStatus.SUCCEEDED, 1, first_file)
+    assert (job.status, job.processed_rows, job.file.name) == (JobStatus.SUCCEEDED, 1, first_file)
 
 
 def test_export_leaves_sensitive_out_when_the_requester_lost_the_right(application, mentee, coordinator):
@@ -316,7 +317,7 @@ def test_export_file_name_keeps_its_random_part_for_long_titles(application, men
     task_export_answers(export_job_id=job.pk)
 
     job.refresh_from_db()
-    assert job.status == ExportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert re.fullmatch(r"exports/questionnaires/[a-z-]{1,40}-\d{8}-\d{4}-[0-9a-f]{16}\.csv", job.file.name)
 
 
@@ -331,13 +332,13 @@ def test_export_whose_worker_died_is_claimed_again_and_finished(
     from questionnaires.services.exports import export_run
 
     _submit(application, mentee, "Lead")
-    job = ExportJob.objects.create(questionnaire=application, requested_by=coordinator, status=ExportStatus.RUNNING)
+    job = ExportJob.objects.create(questionnaire=application, requested_by=coordinator, status=JobStatus.RUNNING)
 
     assert export_run(export_job_id=job.pk) is None
     ExportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=11))
     finished = export_run(export_job_id=job.pk)
 
-    assert finished.status == ExportStatus.SUCCEEDED
+    assert finished.status == JobStatus.SUCCEEDED
     assert len(_rows(finished)) == 2
 
 

@@ -3,9 +3,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cohorts.enums import CohortPhase, JobStatus
+from cohorts.enums import CohortPhase
 from cohorts.models import Enrollment, ImportJob, Invitation
 from cohorts.services.invitations import invitation_create, invitation_link
+from mentorship.enums import JobStatus
 from tests.factories import EnrollmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_csv_upload_runs_the_import_and_shows_its_report(
     assert response.url == reverse("cohorts:import-detail", args=[cohort.pk, job.pk])
     assert (job.status, job.invited_count, job.skipped_count) == (JobStatus.SUCCEEDED, 1, 1)
     assert b"is not a valid email address" in page.content
-    assert [t.name for t in partial.templates] == ["cohorts/_import_job.html"]
+    assert [t.name for t in partial.templates] == ["cohorts/_import_job.html", "mentorship/_job.html"]
     assert b"hx-trigger" not in partial.content
 
 

@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from cohorts.enums import ParticipantRole
 from cohorts.models import Pair, PairStatus
-from matching.enums import CriterionKind, MatchRunStatus, ProposalStatus, Threshold
+from matching.enums import CriterionKind, ProposalStatus, Threshold
 from matching.models import Exclusion, MatchingCriterion, MatchingSettings, MatchRun
-from matching.services.runs import STALE_AFTER
+from mentorship.enums import JobStatus
+from mentorship.jobs import stale_after
 from tests.factories import EnrollmentFactory, MatchRunFactory, PairFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_the_coordinator_runs_a_round_from_the_matching_page(
 
     run = MatchRun.objects.get()
     assert len(dispatched) == 1
-    assert run.status == MatchRunStatus.SUCCEEDED
+    assert run.status == JobStatus.SUCCEEDED
     assert run.started_by == coordinator
     assert messages_of(response) == ["Round 1 is running; this page shows its progress."]
     assert [(p.mentee, p.mentor) for p in run.proposals.all()] == [(ada, xena)]
@@ -57,12 +58,12 @@ def test_starting_without_criteria_explains_why(client, cohort, coordinator):
 
 
 def test_the_page_polls_an_active_run_and_reloads_when_it_finishes(client, cohort, coordinator):
-    run = MatchRunFactory(cohort=cohort, status=MatchRunStatus.RUNNING, progress=30, progress_message="Scoring")
+    run = MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING, progress=30, progress_message="Scoring")
     client.force_login(coordinator)
     poll = matching_url(cohort, "run-detail", run_pk=run.pk) + "?poll=1"
 
     running = client.get(poll, headers={"HX-Request": "true"})
-    MatchRun.objects.filter(pk=run.pk).update(status=MatchRunStatus.SUCCEEDED, progress=100)
+    MatchRun.objects.filter(pk=run.pk).update(status=JobStatus.SUCCEEDED, progress=100)
     done = client.get(poll, headers={"HX-Request": "true"})
 
     assert f'hx-get="{poll}"' in running.content.decode()
@@ -73,8 +74,8 @@ def test_the_page_polls_an_active_run_and_reloads_when_it_finishes(client, cohor
 
 
 def test_a_stale_run_offers_to_be_marked_failed(client, cohort, coordinator):
-    run = MatchRunFactory(cohort=cohort, status=MatchRunStatus.RUNNING)
-    MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - STALE_AFTER - datetime.timedelta(minutes=1))
+    run = MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING)
+    MatchRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - stale_after() - datetime.timedelta(minutes=1))
     client.force_login(coordinator)
 
     page = client.get(matching_url(cohort))
@@ -82,8 +83,26 @@ def test_a_stale_run_offers_to_be_marked_failed(client, cohort, coordinator):
 
     assert "Mark as failed" in page.content.decode()
     run.refresh_from_db()
-    assert run.status == MatchRunStatus.FAILED
+    assert run.status == JobStatus.FAILED
     assert messages_of(response) == ["The run is marked as failed; you can run the round again."]
+
+
+def test_a_stalled_run_is_queued_again_at_once(client, cohort, coordinator, django_capture_on_commit_callbacks):
+    run = MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING, criteria=[], round_number=1)
+    MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - stale_after() - datetime.timedelta(seconds=1))
+    client.force_login(coordinator)
+
+    page = client.get(matching_url(cohort))
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(matching_url(cohort, "run-retry", run_pk=run.pk), follow=True)
+
+    assert "Run this round again now" in page.content.decode()
+    assert "Its worker has stopped." in page.content.decode()
+    run.refresh_from_db()
+    assert (run.status, len(callbacks)) == (JobStatus.QUEUED, 1)
+    assert messages_of(response) == ["Round 1 is queued again."]
+    again = client.post(matching_url(cohort, "run-retry", run_pk=run.pk), follow=True)
+    assert messages_of(again) == ["Only a failed or stalled job can be retried."]
 
 
 def test_a_viewer_reads_counts_but_no_names(client, cohort, viewer, criteria):
@@ -105,7 +124,7 @@ def test_a_failed_runs_error_is_read_only_by_those_who_see_the_answers(
     client, cohort, viewer, member, coordinator, who, shown
 ):
     run = MatchRunFactory(
-        cohort=cohort, status=MatchRunStatus.FAILED, failure_reason="The run stopped with an error: bad value 'Ada'"
+        cohort=cohort, status=JobStatus.FAILED, failure="The run stopped with an error: bad value 'Ada'"
     )
     client.force_login({"viewer": viewer, "member": member, "coordinator": coordinator}[who])
 
@@ -130,7 +149,7 @@ def test_publishing_from_the_page(client, cohort, coordinator):
 
 def test_publishing_waits_for_an_active_run(client, cohort, coordinator):
     ProposalFactory(run__cohort=cohort, cohort=cohort, status=ProposalStatus.APPROVED)
-    MatchRunFactory(cohort=cohort, status=MatchRunStatus.RUNNING)
+    MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING)
     client.force_login(coordinator)
 
     response = client.post(matching_url(cohort, "publish"), follow=True)
@@ -182,7 +201,7 @@ def test_the_coordinator_ends_a_pair_chosen_on_the_matching_page(client, cohort,
 
 
 def test_after_a_failed_round_the_button_runs_it_again(client, cohort, coordinator, criteria):
-    MatchRunFactory(cohort=cohort, status=MatchRunStatus.FAILED, round_number=1, failure_reason="Boom")
+    MatchRunFactory(cohort=cohort, status=JobStatus.FAILED, round_number=1, failure="Boom")
     client.force_login(coordinator)
 
     page = client.get(matching_url(cohort)).content.decode()

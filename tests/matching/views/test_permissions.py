@@ -23,6 +23,7 @@ GET_PAGES = {
 POSTS = {
     "run-create": ("manage", {}),
     "run-fail": ("manage", {"run_pk": "run"}),
+    "run-retry": ("manage", {"run_pk": "run"}),
     "publish": ("manage", {}),
     "pair-end": ("manage", {"pair_pk": "pair"}),
     "pair-end-choose": ("manage", {}),

@@ -97,6 +97,7 @@ def _endpoints(w) -> list[tuple[str, str, dict]]:
         ("post", reverse("questionnaires:export-create", kwargs={"pk": q}), {"include_sensitive": "on"}),
         ("get", reverse("questionnaires:export-detail", kwargs={"pk": w["job"].pk}), {}),
         ("get", reverse("questionnaires:export-download", kwargs={"pk": w["job"].pk}), {}),
+        ("post", reverse("questionnaires:export-retry", kwargs={"pk": w["job"].pk}), {}),
         ("get", reverse("questionnaires:response-list", kwargs={"pk": q}), {}),
         ("get", reverse("questionnaires:response-detail", kwargs={"pk": w["response"].pk}), {}),
     ]
@@ -110,7 +111,7 @@ def _state():
         Choice.objects.count(),
         SendRule.objects.count(),
         Delivery.objects.count(),
-        ExportJob.objects.count(),
+        list(ExportJob.objects.order_by("pk").values_list("pk", "status", "attempts")),
     )
 
 
