@@ -16,3 +16,12 @@ def task_run_round(*, match_run_id: int) -> str | None:
         return None
     run = match_run_execute(match_run_id=match_run_id)
     return run.status if run is not None else None
+
+
+@shared_task(name="matching.publish", acks_late=True)
+def task_publish(*, publish_job_id: int) -> str | None:
+    """Publish approved proposals in batches: see ``matching.services.publishing.publish_job_run``."""
+    from .services.publishing import publish_job_run  # noqa: PLC0415
+
+    job = publish_job_run(publish_job_id=publish_job_id)
+    return job.status if job is not None else None

@@ -84,6 +84,12 @@ class Job(models.Model):
     def can_retry(self) -> bool:
         return self.status == JobStatus.FAILED or self.is_stalled
 
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
     def progress_counts(self) -> tuple[int, int]:
         """(done, total) in the job's own units: rows, pairs, percent."""
         raise NotImplementedError

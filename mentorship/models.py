@@ -150,3 +150,30 @@ class Program(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mentorship:program-detail", kwargs={"pk": self.pk})
+
+
+class SentEmail(models.Model):
+    """An email sent under a key (publishing: the proposal and the person), so that a
+    delivery repeated after a worker died never sends the same email twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task (reminders, health checks, scheduled surveys) last finished, and
+    what it did: shown to coordinators, so that time-based work is seen to happen."""
+
+    task = models.CharField(max_length=200, unique=True)
+    finished_at = models.DateTimeField()
+    succeeded = models.BooleanField(default=True)
+    result = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["task"]
+
+    def __str__(self) -> str:
+        return f"{self.task} at {self.finished_at:%Y-%m-%d %H:%M}"

@@ -31,6 +31,19 @@ def email_render(*, template: str, context: dict, zone: ZoneInfo | None = None) 
         }
 
 
+def _by_zone(to: Iterable) -> dict[str, tuple[ZoneInfo, list[str]]]:
+    """Recipients grouped by the time zone their email is rendered in: people in their own,
+    plain addresses (no account yet) in the site's."""
+    by_zone: dict[str, tuple[ZoneInfo, list[str]]] = {}
+    for recipient in to:
+        if isinstance(recipient, str):
+            zone, address = zone_of(None), recipient
+        else:
+            zone, address = zone_of(recipient), recipient.email
+        by_zone.setdefault(zone.key, (zone, []))[1].append(address)
+    return by_zone
+
+
 def email_queue(*, to: Iterable, template: str, context: dict) -> None:
     """Render now (while the objects are at hand), send from a worker once committed.
 
@@ -40,13 +53,7 @@ def email_queue(*, to: Iterable, template: str, context: dict) -> None:
     Side effects: queues ``mentorship.send_email`` on commit, once per time zone among the
     recipients; nothing is sent if the surrounding transaction rolls back.
     """
-    by_zone: dict[str, tuple[ZoneInfo, list[str]]] = {}
-    for recipient in to:
-        if isinstance(recipient, str):
-            zone, address = zone_of(None), recipient
-        else:
-            zone, address = zone_of(recipient), recipient.email
-        by_zone.setdefault(zone.key, (zone, []))[1].append(address)
+    by_zone = _by_zone(to)
     from .tasks import task_send_email  # noqa: PLC0415 -- tasks import this module's callers
 
     for zone, addresses in by_zone.values():
@@ -56,3 +63,28 @@ def email_queue(*, to: Iterable, template: str, context: dict) -> None:
                 kwargs={"to": addresses, **message}
             )
         )
+
+
+def email_queue_many(*, messages: list[dict]) -> None:
+    """Render a batch now, each message in its recipients' time zones, and hand it to one mail
+    task once committed. Each message is ``{"to": [...], "template": ..., "context": {...},
+    "key": ...}``; a message with a key is sent at most once, however often the batch is
+    delivered.
+
+    Side effects: queues ``mentorship.send_emails`` on commit.
+    """
+    rendered = []
+    for m in messages:
+        groups = _by_zone(m["to"])
+        for zone, addresses in groups.values():
+            key = m.get("key", "")
+            if key and len(groups) > 1:
+                key = f"{key}:{zone.key}"
+            rendered.append(
+                {"to": addresses, "key": key, **email_render(template=m["template"], context=m["context"], zone=zone)}
+            )
+    if not rendered:
+        return
+    from .tasks import task_send_emails  # noqa: PLC0415 -- tasks import this module's callers
+
+    transaction.on_commit(lambda: task_send_emails.apply_async(kwargs={"messages": rendered}))

@@ -2,8 +2,11 @@
 withdrawal or an end-of-term decision, and graduated by the showcase app. These are the only
 writes of a Pair's status: other apps call them (a test keeps it so)."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +14,22 @@ from mentorship.models import User
 
 from ..enums import EnrollmentStatus, ParticipantRole
 from ..models import Cohort, Enrollment, Pair, PairStatus
+
+
+def _refusal(cohort: Cohort, mentor: Enrollment | None, mentee: Enrollment | None, *, paired: bool, taken: int):
+    """Why these two cannot become a pair now, or None: the rules every new pair follows."""
+    if mentor is None or mentee is None or mentor.cohort_id != cohort.pk or mentee.cohort_id != cohort.pk:
+        return _("Both people must be in the cohort.")
+    if mentor.role != ParticipantRole.MENTOR or mentee.role != ParticipantRole.MENTEE:
+        return _("A pair is one mentor and one mentee.")
+    if mentor.status != EnrollmentStatus.ACCEPTED or mentee.status != EnrollmentStatus.ACCEPTED:
+        return _("Both people must be accepted into the cohort.")
+    if paired:
+        return _("%(name)s already has a mentor.") % {"name": mentee.user}
+    mentor.cohort = cohort
+    if taken >= mentor.effective_capacity:
+        return _("%(name)s has no capacity left.") % {"name": mentor.user}
+    return None
 
 
 @transaction.atomic
@@ -23,22 +42,66 @@ def pair_create(*, cohort: Cohort, mentor: Enrollment, mentee: Enrollment) -> Pa
     """
     mentor = Enrollment.objects.select_for_update().get(pk=mentor.pk)
     mentee = Enrollment.objects.select_for_update().get(pk=mentee.pk)
-    if mentor.cohort_id != cohort.pk or mentee.cohort_id != cohort.pk:
-        raise ValidationError(_("Both people must be in the cohort."))
-    if mentor.role != ParticipantRole.MENTOR or mentee.role != ParticipantRole.MENTEE:
-        raise ValidationError(_("A pair is one mentor and one mentee."))
-    if mentor.status != EnrollmentStatus.ACCEPTED or mentee.status != EnrollmentStatus.ACCEPTED:
-        raise ValidationError(_("Both people must be accepted into the cohort."))
-    if Pair.objects.filter(mentee=mentee, status=PairStatus.ACTIVE).exists():
-        raise ValidationError(_("%(name)s already has a mentor.") % {"name": mentee.user})
-    taken = Pair.objects.filter(mentor=mentor, status=PairStatus.ACTIVE).count()
-    if taken >= mentor.effective_capacity:
-        raise ValidationError(_("%(name)s has no capacity left.") % {"name": mentor.user})
+    refusal = _refusal(
+        cohort,
+        mentor,
+        mentee,
+        paired=Pair.objects.filter(mentee=mentee, status=PairStatus.ACTIVE).exists(),
+        taken=Pair.objects.filter(mentor=mentor, status=PairStatus.ACTIVE).count(),
+    )
+    if refusal:
+        raise ValidationError(refusal)
     try:
         with transaction.atomic():
             return Pair.objects.create(cohort=cohort, mentor=mentor, mentee=mentee, status=PairStatus.ACTIVE)
     except IntegrityError:
         raise ValidationError(_("%(name)s already has a mentor.") % {"name": mentee.user}) from None
+
+
+@transaction.atomic
+def pairs_create_many(*, cohort: Cohort, couples: list[tuple[int, int]]) -> list[Pair | str]:
+    """Make many active pairs at once (publishing), by the same rules as ``pair_create``:
+    every enrollment involved is locked (in id order, so two callers never deadlock), the
+    mentors' seats and the mentees' pairs are counted once, and the pairs are inserted in one
+    statement. ``couples`` are (mentor id, mentee id); returns, in the same order, the new
+    Pair or the reason that couple was refused.
+    """
+    ids = sorted({pk for couple in couples for pk in couple})
+    people = {
+        e.pk: e
+        for e in Enrollment.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("user")
+        .order_by("pk")
+    }
+    mentee_ids = {mentee_id for _mentor_id, mentee_id in couples}
+    mentor_ids = {mentor_id for mentor_id, _mentee_id in couples}
+    paired = set(
+        Pair.objects.filter(mentee_id__in=mentee_ids, status=PairStatus.ACTIVE).values_list("mentee_id", flat=True)
+    )
+    taken = Counter(
+        dict(
+            Pair.objects.filter(mentor_id__in=mentor_ids, status=PairStatus.ACTIVE)
+            .values_list("mentor_id")
+            .annotate(n=Count("pk"))
+            .values_list("mentor_id", "n")
+        )
+    )
+    outcome: list[Pair | str] = []
+    new: list[Pair] = []
+    for mentor_id, mentee_id in couples:
+        mentor, mentee = people.get(mentor_id), people.get(mentee_id)
+        refusal = _refusal(cohort, mentor, mentee, paired=mentee_id in paired, taken=taken[mentor_id])
+        if refusal:
+            outcome.append(refusal)
+            continue
+        pair = Pair(cohort=cohort, mentor=mentor, mentee=mentee, status=PairStatus.ACTIVE)
+        paired.add(mentee_id)
+        taken[mentor_id] += 1
+        new.append(pair)
+        outcome.append(pair)
+    Pair.objects.bulk_create(new)
+    return outcome
 
 
 def pair_end(*, pair: Pair, reason: str, by: User | None = None) -> Pair:

@@ -1,6 +1,6 @@
 from .criteria import Exclusion, MatchingCriterion, MatchingSettings
 from .review import PairEnd, Proposal, ProposalEvent, Suggestion, Vote
-from .runs import MatchRun
+from .runs import MatchRun, PublishJob
 
 __all__ = [
     "Exclusion",
@@ -10,6 +10,7 @@ __all__ = [
     "PairEnd",
     "Proposal",
     "ProposalEvent",
+    "PublishJob",
     "Suggestion",
     "Vote",
 ]

@@ -76,3 +76,47 @@ class MatchRun(Job):
     @property
     def unmatched_count(self) -> int:
         return len(self.stats.get("unmatched", {}))
+
+
+class PublishJob(Job):
+    """Publishing a cohort's approved proposals as pairs, in batches, by a worker.
+
+    ``cursor`` is the last proposal handled; it is committed with each batch's pairs, so a
+    job taken over after its worker died carries on after it and publishes nothing twice.
+    """
+
+    task_name = "matching.publish"
+    task_kwarg = "publish_job_id"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="publish_jobs")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(_("pairs to publish"), default=0)
+    published_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveBigIntegerField(default=0)
+    # [{"proposal": 12, "mentee": "...", "mentor": "...", "reason": "..."}]: pairs that could not be made.
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["cohort", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort"],
+                condition=models.Q(status__in=ACTIVE_JOB_STATUSES),
+                name="one_active_publish_job_per_cohort",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort}: publishing ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("matching:publish-detail", kwargs={"pk": self.cohort_id, "job_pk": self.pk})
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id
+
+    def progress_counts(self) -> tuple[int, int]:
+        return self.published_count + self.failed_count, self.total

@@ -1,29 +1,35 @@
-"""Publishing approved proposals as pairs, and ending pairs so that both people are matched again."""
+"""Publishing approved proposals as pairs (a background job, in batches), and ending pairs so
+that both people are matched again."""
 
 import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.enums import ParticipantRole
 from cohorts.models import Cohort, Pair, PairStatus
 from cohorts.phases import require_phase
-from cohorts.services.pairs import pair_create, pair_end
+from cohorts.services.pairs import pair_end, pairs_create_many
+from mentorship.enums import ACTIVE_JOB_STATUSES, JobStatus
+from mentorship.jobs import job_dispatch, job_execute, job_progress
 from mentorship.models import User
-from mentorship.notifications import email_queue
+from mentorship.notifications import email_queue, email_queue_many
 from questionnaires.enums import Kind
 from questionnaires.models import Response
 
 from ..enums import EventKind, PairEndSource, ProposalStatus
-from ..models import PairEnd, Proposal, ProposalEvent
-from ..selectors import cohort_coordinators
+from ..models import PairEnd, Proposal, ProposalEvent, PublishJob
+from ..selectors import active_run, cohort_coordinators
 from .scoring import top_reasons
 
 logger = logging.getLogger(__name__)
 
+# Proposals published per transaction: big enough for bulk inserts, small enough that a
+# worker dying loses little and the page sees progress often.
+BATCH = 250
 GOOD_FIT_KEY = "good_fit"
 NOT_A_GOOD_FIT = "no"
 
@@ -34,15 +40,17 @@ class PublishReport:
     failed: list[tuple[Proposal, str]] = field(default_factory=list)
 
 
-def _tell_both(proposal: Proposal) -> None:
+def _match_emails(proposal: Proposal) -> list[dict]:
     cohort = proposal.cohort
     reasons = top_reasons(proposal.run.criteria, proposal.breakdown)
     mentee, mentor = proposal.mentee.user, proposal.mentor.user
-    for person, partner, partner_role in ((mentee, mentor, _("mentor")), (mentor, mentee, _("mentee"))):
-        email_queue(
-            to=[person],
-            template="match-published",
-            context={
+    return [
+        {
+            "to": [person],
+            "template": "match-published",
+            # Once per proposal and person, however often the batch is delivered.
+            "key": f"match-published:{proposal.pk}:{side}",
+            "context": {
                 "person": person,
                 "partner": partner,
                 "partner_role": partner_role,
@@ -50,50 +58,135 @@ def _tell_both(proposal: Proposal) -> None:
                 "reasons": reasons,
                 "is_mentee": person == mentee,
             },
+        }
+        for side, person, partner, partner_role in (
+            ("mentee", mentee, mentor, _("mentor")),
+            ("mentor", mentor, mentee, _("mentee")),
         )
+    ]
 
 
-def proposal_publish(*, proposal: Proposal, by: User) -> Proposal:
-    """Turn one approved proposal into a pair and tell both people. A proposal already
-    published is returned as it is: publishing twice creates nothing twice.
+def proposals_publish_batch(*, cohort: Cohort, by: User | None, after: int, limit: int):
+    """Publish the next ``limit`` approved, unpublished proposals after proposal ``after``,
+    inside the caller's transaction: pairs made in bulk by the pair lifecycle's owner, the
+    proposals linked, audit events, and the emails to both people handed to the mail task
+    once committed. A proposal whose pair cannot be made (a mentor whose capacity went
+    down) is reported and stops nobody else.
 
-    Side effects: creates the Pair (cohorts), an audit event, two emails after commit.
-    Raises ValidationError when the pair cannot be made (capacity, a mentee already paired).
+    Returns the report and the last proposal handled (None when none was left).
     """
-    with transaction.atomic():
-        proposal = (
-            Proposal.objects.select_for_update(of=("self",))
-            .select_related("cohort__program", "run", "mentee__user", "mentor__user")
-            .get(pk=proposal.pk)
-        )
-        if proposal.pair_id is not None:
-            return proposal
-        if proposal.status != ProposalStatus.APPROVED:
-            raise ValidationError(_("Only approved proposals are published."))
-        pair = pair_create(cohort=proposal.cohort, mentor=proposal.mentor, mentee=proposal.mentee)
-        proposal.pair = pair
-        proposal.published_at = timezone.now()
-        proposal.save(update_fields=["pair", "published_at", "updated_at"])
-        ProposalEvent.objects.create(proposal=proposal, kind=EventKind.PUBLISHED, actor=by, data={"pair": pair.pk})
-        _tell_both(proposal)
-    return proposal
+    proposals = list(
+        Proposal.objects.select_for_update(of=("self",))
+        .filter(cohort=cohort, status=ProposalStatus.APPROVED, pair__isnull=True, pk__gt=after)
+        .select_related("run", "mentee__user", "mentor__user")
+        .order_by("pk")[:limit]
+    )
+    report = PublishReport()
+    if not proposals:
+        return report, None
+    outcome = pairs_create_many(cohort=cohort, couples=[(p.mentor_id, p.mentee_id) for p in proposals])
+    now = timezone.now()
+    for proposal, pair in zip(proposals, outcome, strict=True):
+        if isinstance(pair, str):
+            report.failed.append((proposal, pair))
+            continue
+        proposal.cohort = cohort
+        proposal.pair, proposal.published_at, proposal.updated_at = pair, now, now
+        report.published.append(proposal)
+    Proposal.objects.bulk_update(report.published, ["pair", "published_at", "updated_at"], batch_size=BATCH)
+    ProposalEvent.objects.bulk_create(
+        [
+            ProposalEvent(proposal=p, kind=EventKind.PUBLISHED, actor=by, data={"pair": p.pair_id})
+            for p in report.published
+        ],
+        batch_size=BATCH,
+    )
+    email_queue_many(messages=[m for p in report.published for m in _match_emails(p)])
+    return report, proposals[-1].pk
 
 
 def proposals_publish(*, cohort: Cohort, by: User) -> PublishReport:
-    """Publish every approved, unpublished proposal of the cohort, one transaction each, so
-    that one that cannot be made (a mentor whose capacity went down) stops nobody else.
+    """Publish every approved, unpublished proposal of the cohort now, a batch per
+    transaction (the background job does the same with progress: ``publish_job_start``).
+    Publishing twice creates nothing twice.
 
-    Side effects: see ``proposal_publish``.
+    Side effects: see ``proposals_publish_batch``.
     """
     require_phase(cohort, "match")
-    report = PublishReport()
-    waiting = Proposal.objects.filter(cohort=cohort, status=ProposalStatus.APPROVED, pair__isnull=True).order_by("pk")
-    for proposal in waiting:
+    report, after = PublishReport(), 0
+    while True:
+        with transaction.atomic():
+            batch, last = proposals_publish_batch(cohort=cohort, by=by, after=after, limit=BATCH)
+        if last is None:
+            return report
+        report.published += batch.published
+        report.failed += batch.failed
+        after = last
+
+
+def publish_job_start(*, cohort: Cohort, by: User) -> PublishJob:
+    """Queue the publishing of every approved proposal; the click returns at once and the
+    matching page follows the job's progress. Refused while a matching run or another
+    publishing is under way, and when there is nothing to publish.
+
+    Side effects: queues ``matching.publish`` after commit.
+    """
+    require_phase(cohort, "match")
+    if active_run(cohort=cohort) is not None:
+        raise ValidationError(_("Wait until the matching run finishes before publishing."))
+    busy = _("Publishing is already under way; wait until it finishes.")
+    with transaction.atomic():
+        if PublishJob.objects.select_for_update().filter(cohort=cohort, status__in=ACTIVE_JOB_STATUSES).exists():
+            raise ValidationError(busy)
+        total = Proposal.objects.filter(cohort=cohort, status=ProposalStatus.APPROVED, pair__isnull=True).count()
+        if not total:
+            raise ValidationError(_("There is nothing to publish."))
         try:
-            report.published.append(proposal_publish(proposal=proposal, by=by))
-        except ValidationError as error:
-            report.failed.append((proposal, " ".join(error.messages)))
-    return report
+            with transaction.atomic():
+                job = PublishJob.objects.create(
+                    cohort=cohort, started_by=by, total=total, progress_message=_("Waiting for a worker")
+                )
+        except IntegrityError:
+            raise ValidationError(busy) from None
+        job_dispatch(job)
+    return job
+
+
+def publish_job_run(*, publish_job_id: int) -> PublishJob | None:
+    """Publish in batches, each committed with the job's cursor and counters: a worker that
+    dies loses at most the batch it was writing, and whoever takes the job over carries on
+    after the cursor. Returns None when the job was not this worker's to run."""
+
+    def work(job: PublishJob) -> None:
+        while _publish_next_batch(job.pk):
+            pass
+
+    return job_execute(PublishJob, publish_job_id, work, error_message=_("Publishing stopped with an error: %(error)s"))
+
+
+@transaction.atomic
+def _publish_next_batch(job_id: int) -> bool:
+    job = PublishJob.objects.select_for_update(of=("self",)).select_related("cohort", "started_by").get(pk=job_id)
+    if job.status != JobStatus.RUNNING:
+        return False
+    report, last = proposals_publish_batch(cohort=job.cohort, by=job.started_by, after=job.cursor, limit=BATCH)
+    if last is None:
+        return False
+    job.cursor = last
+    job.published_count += len(report.published)
+    job.failed_count += len(report.failed)
+    job.problems += [
+        {"proposal": p.pk, "mentee": str(p.mentee.user), "mentor": str(p.mentor.user), "reason": reason}
+        for p, reason in report.failed
+    ]
+    job.total = max(job.total, job.published_count + job.failed_count)
+    job.save(update_fields=["cursor", "published_count", "failed_count", "problems", "total", "updated_at"])
+    job_progress(
+        PublishJob,
+        job.pk,
+        message=_("%(done)d of %(total)d pairs") % {"done": job.published_count + job.failed_count, "total": job.total},
+    )
+    return True
 
 
 def _notify_coordinators(pair: Pair, ending: PairEnd, *, skip: User | None = None, note: str = "") -> None:

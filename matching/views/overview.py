@@ -14,26 +14,27 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Enrollment, Pair
-from cohorts.phases import phase_allows
+from cohorts.phases import phase_allows, require_phase
 from mentorship.enums import JobStatus
 from mentorship.form_errors import flash_errors, flash_form_errors
+from mentorship.jobs import job_retry
 
 from ..forms import EndPairForm, ReasonForm
-from ..models import MatchRun
+from ..models import MatchRun, PublishJob
 from ..selectors import (
-    active_run,
     criteria_of,
     ended_pairs_awaiting,
     matching_settings_of,
     proposal_counts,
     round_people,
 )
-from ..services.publishing import matched_pair_end, proposals_publish
+from ..services.publishing import matched_pair_end, publish_job_start
 from ..services.runs import match_run_mark_failed, match_run_retry, match_run_start, runs_of
 from .access import cohort_for, run_for
 
 PAGE_SIZE = 50
 UNMATCHED_SHOWN = 20
+PROBLEMS_SHOWN = 20
 
 
 UNMATCHED_REASONS = {
@@ -81,6 +82,7 @@ def matching_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "last_done": last_done,
         "phase_allows_match": phase_allows(cohort, "match"),
         "rerun": context_rerun,
+        "publishing": cohort.publish_jobs.first(),
     }
     if can_manage:
         context["people"] = round_people(cohort=cohort)
@@ -154,7 +156,7 @@ def run_fail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     try:
         match_run_mark_failed(run=run)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("The run is marked as failed; you can run the round again."))
     return redirect("matching:matching-detail", pk=cohort.pk)
@@ -167,7 +169,7 @@ def run_retry(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     try:
         match_run_retry(run=run)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("Round %(round)d is queued again.") % {"round": run.round_number})
     return redirect("matching:matching-detail", pk=cohort.pk)
@@ -175,33 +177,75 @@ def run_retry(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the publishing job and come back at once; the page follows its progress."""
     cohort = cohort_for(request, pk, "matching.manage_matching")
-    if active_run(cohort=cohort) is not None:
-        messages.error(request, _("Wait until the matching run finishes before publishing."))
-        return redirect("matching:matching-detail", pk=cohort.pk)
     try:
-        report = proposals_publish(cohort=cohort, by=request.user)
+        job = publish_job_start(cohort=cohort, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
         return redirect("matching:matching-detail", pk=cohort.pk)
-    if report.published:
+    job.refresh_from_db()
+    if job.status == JobStatus.SUCCEEDED:
+        # Without a broker the job ran in this request: say how it went.
+        _publish_outcome(request, job)
+    elif job.status == JobStatus.FAILED:
+        messages.error(request, job.failure)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Publishing %(n)d pair has started; this page shows its progress.",
+                "Publishing %(n)d pairs has started; this page shows its progress.",
+                job.total,
+            )
+            % {"n": job.total},
+        )
+    return redirect("matching:matching-detail", pk=cohort.pk)
+
+
+def _publish_outcome(request: HttpRequest, job: PublishJob) -> None:
+    if job.published_count:
         messages.success(
             request,
             ngettext(
                 "%(n)d pair is published; both people were told by email.",
                 "%(n)d pairs are published; both people of each were told by email.",
-                len(report.published),
+                job.published_count,
             )
-            % {"n": len(report.published)},
+            % {"n": job.published_count},
         )
-    elif not report.failed:
-        messages.info(request, _("There was nothing to publish."))
-    for proposal, message in report.failed:
+    for problem in job.problems[:PROBLEMS_SHOWN]:
         messages.error(
             request,
             _("%(mentee)s and %(mentor)s were not published: %(reason)s")
-            % {"mentee": proposal.mentee.user, "mentor": proposal.mentor.user, "reason": message},
+            % {"mentee": problem["mentee"], "mentor": problem["mentor"], "reason": problem["reason"]},
         )
+
+
+def publish_detail(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    job = get_object_or_404(PublishJob, cohort=cohort, pk=job_pk)
+    context = {"cohort": cohort, "job": job, "can_manage_job": True, "problems_shown": PROBLEMS_SHOWN}
+    if request.htmx:
+        response = render(request, "matching/_publish_status.html", context)
+        if job.is_done and request.GET.get("poll"):
+            # Publishing just finished: reload the page so that its counts follow.
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "matching/publish_detail.html", context)
+
+
+@require_POST
+def publish_retry(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    job = get_object_or_404(PublishJob, cohort=cohort, pk=job_pk)
+    try:
+        require_phase(cohort, "match")
+        job_retry(job)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, _("Publishing is queued again; it carries on where it stopped."))
     return redirect("matching:matching-detail", pk=cohort.pk)
 
 
@@ -221,7 +265,7 @@ def _end(request: HttpRequest, pair: Pair, reason: str, target: str) -> HttpResp
     try:
         matched_pair_end(pair=pair, reason=reason, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(
             request,

@@ -126,7 +126,7 @@ def export_retry(request, pk: int):
     try:
         job_retry(job)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     return redirect(job)
 
 

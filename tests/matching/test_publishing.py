@@ -3,18 +3,24 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from cohorts.enums import CohortPhase
-from cohorts.models import Pair, PairStatus
+from cohorts.models import Enrollment, Pair, PairStatus
 from matching.enums import EventKind, PairEndSource, ProposalStatus
-from matching.models import PairEnd, ProposalEvent
+from matching.models import MatchRun, PairEnd, Proposal, ProposalEvent, PublishJob
 from matching.selectors import criteria_of
-from matching.services.publishing import matched_pair_end, proposals_publish
+from matching.services import publishing
+from matching.services.publishing import matched_pair_end, proposals_publish, publish_job_run, publish_job_start
 from matching.services.runs import match_run_start
 from matching.services.scoring import criteria_snapshot
+from matching.tasks import task_publish
+from mentorship.enums import JobStatus
+from mentorship.jobs import job_retry
+from mentorship.tasks import task_send_emails
 from questionnaires.services.responses import response_save
 from questionnaires.services.templating import questionnaire_from_template
 from tests.factories import (
     DeliveryFactory,
     EnrollmentFactory,
+    MatchRunFactory,
     MentorEnrollmentFactory,
     PairFactory,
     ProposalFactory,
@@ -245,3 +251,122 @@ def test_an_ended_pair_sends_both_people_back_into_the_next_round(
 
     run.refresh_from_db()
     assert [(p.mentee, p.mentor) for p in run.proposals.all()] == [(ada, yara)]
+
+
+# --- Publishing as a background job -----------------------------------------------------
+
+
+@pytest.fixture
+def five_approved(cohort):
+    run = ProposalFactory(run__cohort=cohort, run__criteria=SNAPSHOT, cohort=cohort).run
+    Proposal.objects.filter(run=run).delete()
+    return [
+        ProposalFactory(run=run, cohort=cohort, status=ProposalStatus.APPROVED, breakdown={"career_track": 0.5})
+        for _ in range(5)
+    ]
+
+
+def test_the_publish_job_publishes_in_batches_and_tells_each_person_once(
+    five_approved, cohort, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(publishing, "BATCH", 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = publish_job_start(cohort=cohort, by=coordinator)
+
+    job.refresh_from_db()
+    assert (job.status, job.total, job.published_count, job.failed_count) == (JobStatus.SUCCEEDED, 5, 5, 0)
+    assert job.cursor == five_approved[-1].pk
+    assert Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE).count() == 5
+    assert sorted(Proposal.objects.values_list("pair__mentee_id", flat=True)) == sorted(
+        p.mentee_id for p in five_approved
+    )
+    assert ProposalEvent.objects.filter(kind=EventKind.PUBLISHED, actor=coordinator).count() == 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        email for p in five_approved for email in (p.mentee.user.email, p.mentor.user.email)
+    )
+
+
+def test_a_second_publish_is_refused_while_one_runs(five_approved, cohort, coordinator):
+    job = publish_job_start(cohort=cohort, by=coordinator)
+    PublishJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+
+    with pytest.raises(ValidationError) as error:
+        publish_job_start(cohort=cohort, by=coordinator)
+
+    assert error.value.messages == ["Publishing is already under way; wait until it finishes."]
+    assert PublishJob.objects.count() == 1
+
+
+def test_publishing_is_refused_with_nothing_to_publish_or_a_run_under_way(cohort, coordinator, five_approved):
+    run = MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING)
+    with pytest.raises(ValidationError, match="Wait until the matching run finishes"):
+        publish_job_start(cohort=cohort, by=coordinator)
+    MatchRun.objects.filter(pk=run.pk).update(status=JobStatus.SUCCEEDED)
+    Proposal.objects.update(status=ProposalStatus.PENDING)
+
+    with pytest.raises(ValidationError, match="There is nothing to publish"):
+        publish_job_start(cohort=cohort, by=coordinator)
+
+    assert not PublishJob.objects.exists()
+
+
+def test_a_publish_that_dies_half_way_resumes_and_never_publishes_or_emails_twice(
+    five_approved, cohort, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(publishing, "BATCH", 2)
+    real_batch = publishing.proposals_publish_batch
+    calls = {"n": 0}
+
+    def dies_in_the_second_batch(**kwargs):
+        calls["n"] += 1
+        report, last = real_batch(**kwargs)
+        if calls["n"] == 2:
+            raise ConnectionError("the worker went away")
+        return report, last
+
+    monkeypatch.setattr(publishing, "proposals_publish_batch", dies_in_the_second_batch)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = publish_job_start(cohort=cohort, by=coordinator)
+    job.refresh_from_db()
+    assert (job.status, job.published_count, Pair.objects.count(), len(mail.outbox)) == (JobStatus.FAILED, 2, 2, 4)
+    assert job.failure == "Publishing stopped with an error: the worker went away"
+
+    monkeypatch.setattr(publishing, "proposals_publish_batch", real_batch)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_retry(job)
+    # The message is delivered once more after it finished: nothing happens.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert task_publish.apply(kwargs={"publish_job_id": job.pk}).get() is None
+
+    job.refresh_from_db()
+    assert (job.status, job.published_count, job.failed_count) == (JobStatus.SUCCEEDED, 5, 0)
+    assert Pair.objects.count() == 5
+    assert ProposalEvent.objects.filter(kind=EventKind.PUBLISHED).count() == 5
+    assert len(mail.outbox) == 10
+    assert len({(m.to[0], m.subject) for m in mail.outbox}) == 10
+
+
+def test_a_pair_that_cannot_be_made_is_listed_on_the_job(five_approved, cohort, coordinator):
+    full = five_approved[0].mentor
+    Enrollment.objects.filter(pk=full.pk).update(capacity=1)
+    ProposalFactory(run=five_approved[0].run, cohort=cohort, mentor=full, status=ProposalStatus.APPROVED)
+
+    job = publish_job_start(cohort=cohort, by=coordinator)
+    publish_job_run(publish_job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.published_count, job.failed_count) == (JobStatus.SUCCEEDED, 5, 1)
+    assert [p["reason"] for p in job.problems] == [f"{full.user} has no capacity left."]
+
+
+def test_a_mail_batch_delivered_twice_sends_each_keyed_email_once():
+    messages = [
+        {"to": ["a@example.test"], "key": "k:1", "subject": "One", "body": "1", "html": ""},
+        {"to": ["b@example.test"], "key": "k:2", "subject": "Two", "body": "2", "html": "<p>2</p>"},
+    ]
+
+    assert task_send_emails.apply(kwargs={"messages": messages}).get() == 2
+    assert task_send_emails.apply(kwargs={"messages": messages}).get() == 0
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["a@example.test"], "One"), (["b@example.test"], "Two")]

@@ -41,7 +41,9 @@ def go_quiet(job, seconds_past_stale=1):
 
 
 def test_every_long_job_uses_the_machinery():
-    assert set(job_models()) >= {ImportJob, ExportJob, MatchRun}
+    from matching.models import PublishJob
+
+    assert set(job_models()) >= {ImportJob, ExportJob, MatchRun, PublishJob}
 
 
 def test_a_job_is_claimed_once(job):

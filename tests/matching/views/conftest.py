@@ -1,6 +1,8 @@
 import pytest
 
 from matching.enums import ProposalStatus
+from matching.models import PublishJob
+from mentorship.enums import JobStatus
 from tests.factories import (
     CohortFactory,
     EnrollmentFactory,
@@ -60,6 +62,9 @@ def objects(cohort, criteria):
         "suggestion": suggestion,
         "criterion": criteria[0],
         "exclusion": ExclusionFactory(cohort=cohort),
+        "publishing": PublishJob.objects.create(
+            cohort=cohort, total=1, published_count=1, status=JobStatus.FAILED, failure="Stopped"
+        ),
     }
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from cohorts.enums import ParticipantRole
 from cohorts.models import Pair, PairStatus
 from matching.enums import CriterionKind, ProposalStatus, Threshold
-from matching.models import Exclusion, MatchingCriterion, MatchingSettings, MatchRun
+from matching.models import Exclusion, MatchingCriterion, MatchingSettings, MatchRun, PublishJob
 from mentorship.enums import JobStatus
 from mentorship.jobs import stale_after
 from tests.factories import EnrollmentFactory, MatchRunFactory, PairFactory, ProposalFactory
@@ -136,15 +136,36 @@ def test_a_failed_runs_error_is_read_only_by_those_who_see_the_answers(
         assert ("the coordinators know why" in response.content.decode()) is not shown
 
 
-def test_publishing_from_the_page(client, cohort, coordinator):
+def test_publishing_from_the_page_queues_a_job_and_shows_its_outcome(
+    client, cohort, coordinator, django_capture_on_commit_callbacks
+):
     approved = ProposalFactory(run__cohort=cohort, cohort=cohort, status=ProposalStatus.APPROVED)
     client.force_login(coordinator)
 
-    response = client.post(matching_url(cohort, "publish"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(matching_url(cohort, "publish"), follow=True)
+    job = PublishJob.objects.get()
+    poll = client.get(job.get_absolute_url() + "?poll=1", headers={"HX-Request": "true"})
+    page = client.get(matching_url(cohort))
 
+    assert messages_of(response) == ["Publishing 1 pair has started; this page shows its progress."]
+    assert 'hx-get="' + job.get_absolute_url() + '?poll=1"' in response.content.decode()
     approved.refresh_from_db()
     assert approved.pair == Pair.objects.get()
-    assert messages_of(response) == ["1 pair is published; both people were told by email."]
+    assert poll["HX-Refresh"] == "true"
+    assert "1 pair published; both people were told by email." in page.content.decode()
+    assert "Publish 1 approved pair" not in page.content.decode()
+
+
+def test_the_publishing_status_shows_progress_while_it_runs(client, cohort, coordinator):
+    job = PublishJob.objects.create(cohort=cohort, total=1500, published_count=500, status=JobStatus.RUNNING)
+    client.force_login(coordinator)
+
+    partial = client.get(job.get_absolute_url() + "?poll=1", headers={"HX-Request": "true"})
+
+    assert "500 of 1500 pairs" in partial.content.decode()
+    assert 'value="33"' in partial.content.decode()
+    assert "HX-Refresh" not in partial
 
 
 def test_publishing_waits_for_an_active_run(client, cohort, coordinator):

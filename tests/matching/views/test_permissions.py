@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts.models import PairStatus
-from matching.models import MatchingCriterion, Proposal
+from matching.models import MatchingCriterion, MatchRun, Proposal, PublishJob
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +13,7 @@ GET_PAGES = {
     # url name: (needs, extra kwargs)
     "matching-detail": ("view", {}),
     "run-detail": ("view", {"run_pk": "run"}),
+    "publish-detail": ("manage", {"job_pk": "publishing"}),
     "criteria-list": ("manage", {}),
     "criterion-create": ("manage", {}),
     "criterion-update": ("manage", {"criterion_pk": "criterion"}),
@@ -24,6 +25,7 @@ POSTS = {
     "run-create": ("manage", {}),
     "run-fail": ("manage", {"run_pk": "run"}),
     "run-retry": ("manage", {"run_pk": "run"}),
+    "publish-retry": ("manage", {"job_pk": "publishing"}),
     "publish": ("manage", {}),
     "pair-end": ("manage", {"pair_pk": "pair"}),
     "pair-end-choose": ("manage", {}),
@@ -77,6 +79,8 @@ def test_actions_refuse_those_who_may_not_and_change_nothing(client, cohort, obj
         list(Proposal.objects.order_by("pk").values_list("status", "mentor_id", "pair_id")),
         MatchingCriterion.objects.count(),
         objects["pair"].status,
+        list(MatchRun.objects.values_list("status", "attempts")),
+        list(PublishJob.objects.values_list("status", "attempts")),
     )
 
     response = client.post(
@@ -89,6 +93,8 @@ def test_actions_refuse_those_who_may_not_and_change_nothing(client, cohort, obj
         list(Proposal.objects.order_by("pk").values_list("status", "mentor_id", "pair_id")),
         MatchingCriterion.objects.count(),
         objects["pair"].status,
+        list(MatchRun.objects.values_list("status", "attempts")),
+        list(PublishJob.objects.values_list("status", "attempts")),
     ) == before
     assert objects["pair"].status == PairStatus.ACTIVE
 
