@@ -157,6 +157,8 @@ class SentEmail(models.Model):
     delivery repeated after a worker died never sends the same email twice."""
 
     key = models.CharField(max_length=200, unique=True)
+    # Which delivery of a batch claimed it: the one that inserted the row sends it.
+    delivery = models.CharField(max_length=32)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

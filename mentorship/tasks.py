@@ -37,24 +37,24 @@ def task_send_email(*, to: list[str], subject: str, body: str, html: str = "") -
     max_retries=5,
 )
 def task_send_emails(*, messages: list[dict]) -> int:
-    """Send a batch over one connection. A keyed message is claimed (a row with a unique
-    key) before it goes out, so a batch delivered again skips what was sent; one that could
-    not be sent gives its claim back, so the retry sends it."""
+    """Send a batch over one connection. The keyed messages are claimed first, in one
+    statement (a row per key, unique), so a batch delivered again skips what this or an
+    earlier delivery claimed; a message that could not be sent gives back its claim and those
+    of the messages after it, so the retry sends them."""
+    import uuid  # noqa: PLC0415
+
     from django.core.mail import get_connection  # noqa: PLC0415
-    from django.db import IntegrityError, transaction  # noqa: PLC0415
 
     from .models import SentEmail  # noqa: PLC0415 -- models load after the worker starts
 
+    delivery = uuid.uuid4().hex
+    keys = [m["key"][:200] for m in messages if m.get("key")]
+    SentEmail.objects.bulk_create([SentEmail(key=k, delivery=delivery) for k in keys], ignore_conflicts=True)
+    mine = set(SentEmail.objects.filter(key__in=keys, delivery=delivery).values_list("key", flat=True))
+    todo = [m for m in messages if not m.get("key") or m["key"][:200] in mine]
     sent = 0
     with get_connection() as connection:
-        for item in messages:
-            claim = None
-            if item.get("key"):
-                try:
-                    with transaction.atomic():
-                        claim = SentEmail.objects.create(key=item["key"][:200])
-                except IntegrityError:
-                    continue
+        for position, item in enumerate(todo):
             message = EmailMultiAlternatives(
                 subject=item["subject"], body=item["body"], to=item["to"], connection=connection
             )
@@ -63,8 +63,8 @@ def task_send_emails(*, messages: list[dict]) -> int:
             try:
                 sent += message.send()
             except Exception:
-                if claim is not None:
-                    claim.delete()
+                unsent = [m["key"][:200] for m in todo[position:] if m.get("key")]
+                SentEmail.objects.filter(key__in=unsent, delivery=delivery).delete()
                 raise
     logger.info("Sent %d of a batch of %d email(s)", sent, len(messages))
     return sent

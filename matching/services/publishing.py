@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +94,14 @@ def proposals_publish_batch(*, cohort: Cohort, by: User | None, after: int, limi
         proposal.cohort = cohort
         proposal.pair, proposal.published_at, proposal.updated_at = pair, now, now
         report.published.append(proposal)
-    Proposal.objects.bulk_update(report.published, ["pair", "published_at", "updated_at"], batch_size=BATCH)
+    # One statement: each published mentee has exactly one active pair, the one just made.
+    Proposal.objects.filter(pk__in=[p.pk for p in report.published]).update(
+        published_at=now,
+        updated_at=now,
+        pair_id=Subquery(
+            Pair.objects.filter(mentee_id=OuterRef("mentee_id"), status=PairStatus.ACTIVE).values("pk")[:1]
+        ),
+    )
     ProposalEvent.objects.bulk_create(
         [
             ProposalEvent(proposal=p, kind=EventKind.PUBLISHED, actor=by, data={"pair": p.pair_id})

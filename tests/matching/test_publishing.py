@@ -370,3 +370,31 @@ def test_a_mail_batch_delivered_twice_sends_each_keyed_email_once():
     assert task_send_emails.apply(kwargs={"messages": messages}).get() == 0
 
     assert [(m.to, m.subject) for m in mail.outbox] == [(["a@example.test"], "One"), (["b@example.test"], "Two")]
+
+
+def test_a_mail_batch_that_fails_half_way_gives_back_what_it_did_not_send(monkeypatch):
+    import smtplib
+
+    from django.core.mail import EmailMultiAlternatives
+
+    from mentorship.models import SentEmail
+
+    messages = [
+        {"to": [f"{n}@example.test"], "key": f"k:{n}", "subject": str(n), "body": "", "html": ""} for n in range(3)
+    ]
+    real_send = EmailMultiAlternatives.send
+
+    def fails_on_the_second(self, *args, **kwargs):
+        if self.subject == "1":
+            raise smtplib.SMTPServerDisconnected("gone")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", fails_on_the_second)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        task_send_emails.run(messages=messages)
+    assert list(SentEmail.objects.values_list("key", flat=True)) == ["k:0"]
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    task_send_emails.run(messages=messages)
+
+    assert [m.subject for m in mail.outbox] == ["0", "1", "2"]
