@@ -6,8 +6,9 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# `make run` is the embedded default: SQLite, tasks run in-process, debug on.
-RUN_ENV := DJANGO_DEBUG=true DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} CELERY_BROKER_URL=
+# `make run` is the embedded default: SQLite, debug on, and a real Celery worker and beat on
+# a broker that needs no server (messages are files under var/broker/).
+RUN_ENV := DJANGO_DEBUG=true DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/db.sqlite3} CELERY_BROKER_URL=filesystem://
 
 .PHONY: run test venv install install-dev migrate seed lint worker beat clean
 
@@ -27,7 +28,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py run_embedded $(HOST):$(PORT)
 
 # On SQLite by default; on PostgreSQL when DATABASE_URL is set, with a real Redis broker
 # when CELERY_BROKER_URL is set (the worker tests then run instead of being skipped).
@@ -46,4 +47,4 @@ beat: install
 	$(VENV)/bin/celery -A mentorship beat --loglevel INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles var

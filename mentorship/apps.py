@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class MentorshipConfig(AppConfig):
     name = "mentorship"
     verbose_name = "Mentorship"
+
+    def ready(self) -> None:
+        from .periodic import beat_schedule_sync  # noqa: PLC0415 -- models are loaded now
+
+        # After django-celery-beat's tables exist: the schedule is there before beat first runs.
+        post_migrate.connect(beat_schedule_sync, sender=self, dispatch_uid="mentorship-beat-schedule")

@@ -142,6 +142,15 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] not in ("", ":memory:"):
+    # The embedded default has three processes writing one file (the server, a worker and
+    # beat): write-ahead logging lets readers go on while one writes, and a writer waits
+    # for the lock instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
@@ -251,10 +260,15 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 # --- Celery -----------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-# Without a broker the embedded default runs every task in-process, right away.
+# Without a broker every task runs in-process, right away (the tests, a quick shell).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+# The embedded default (`make run`): a real worker and beat with a broker that needs no
+# server, messages being files in a folder of the project.
+BROKER_IS_FOLDER = CELERY_BROKER_URL.startswith("filesystem://")
+CELERY_RESULT_BACKEND = (
+    env.str("CELERY_RESULT_BACKEND", default="") or (None if BROKER_IS_FOLDER else CELERY_BROKER_URL) or None
+)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -272,6 +286,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # the longest task, or a task still running is delivered a second time; a dead worker's job
 # is picked up much sooner by its heartbeat (JOB_STALE_SECONDS).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+if BROKER_IS_FOLDER:
+    BROKER_FOLDER = Path(env.str("DJANGO_BROKER_FOLDER", default=str(BASE_DIR / "var" / "broker")))
+    BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_FOLDER),
+        "data_folder_out": str(BROKER_FOLDER),
+        "store_processed": False,
+    }
 
 # --- Long jobs (imports, exports, matching runs, publishing) -------------------------------
 
@@ -297,8 +319,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "questionnaires.delete_old_exports",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Hourly, so that "two days before" and "the day after" are right to the hour.
-    "meetings-send-meeting-reminders": {"task": "meetings.send_meeting_reminders", "schedule": crontab(minute=5)},
+    # Hourly, so that "the day after" is right to the hour.
+    # A meeting is reminded of once (claimed), so checking often costs little and no
+    # meeting starts within two days without its reminder going out soon.
+    "meetings-send-meeting-reminders": {
+        "task": "meetings.send_meeting_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
     "meetings-send-log-reminders": {"task": "meetings.send_log_reminders", "schedule": crontab(minute=35)},
     "meetings-flag-pairs-at-risk": {"task": "meetings.flag_pairs_at_risk", "schedule": crontab(hour=7, minute=0)},
     "meetings-send-monthly-checkin-reminders": {

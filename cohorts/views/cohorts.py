@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorship.form_errors import flash_errors, flash_form_errors
+from mentorship.periodic import periodic_runs_shown
 from mentorship.selectors import programs_for
 
 from ..access import cohort_for, own_enrollment
@@ -93,6 +94,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             reverse("cohorts:cohort-apply", kwargs={"token": cohort.application_token})
         )
         context["applications_open"] = phase_allows(cohort, "apply")
+        context["periodic_work"] = periodic_runs_shown()
     return render(request, "cohorts/cohort_detail.html", context)
 
 
