@@ -50,6 +50,10 @@ def start_worker(tmp_path):
         f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     started = []
+    from mentorship.celery_app import app
+
+    # Messages left by earlier tests (their rows are gone) would keep the workers busy.
+    app.control.purge()
 
     def start(*, with_beat: bool = False, max_attempts: int = 3) -> subprocess.Popen:
         env = {
@@ -72,6 +76,9 @@ def start_worker(tmp_path):
         return process
 
     yield start
+    for number in range(len(started)):
+        # Shown by pytest when the test fails.
+        print(f"--- worker {number}:", *(tmp_path / f"worker-{number}.log").read_text().splitlines()[-30:], sep="\n")
     for process in started:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -161,7 +168,15 @@ def test_a_publish_whose_worker_dies_resumes_and_never_publishes_or_emails_twice
     run = MatchRunFactory(cohort=cohort, status=JobStatus.SUCCEEDED, criteria=[])
     Proposal.objects.bulk_create(
         [
-            Proposal(run=run, cohort=cohort, mentee=people[i], mentor=people[n + i], status=ProposalStatus.APPROVED)
+            Proposal(
+                run=run,
+                cohort=cohort,
+                mentee=people[i],
+                mentor=people[n + i],
+                status=ProposalStatus.APPROVED,
+                score=0.5,
+                breakdown={},
+            )
             for i in range(n)
         ]
     )
@@ -207,10 +222,17 @@ def test_a_matching_run_whose_worker_died_too_often_fails_with_a_reason_and_is_r
     criteria_set_up_defaults(cohort=cohort)
     person(cohort, applications, "mentee", name="Ada", track="data")
     person(cohort, applications, "mentor", name="Xena", track="data")
-    first = start_worker()
     run = match_run_start(cohort=cohort, by=coordinator)
-
-    kill_while_holding(MatchRun, run.pk, first, when=lambda r: r.status == JobStatus.RUNNING)
+    # A round is over in milliseconds here: freeze the worker right after its claim, where it
+    # reads the proposals, by locking that table before the worker starts.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE matching_proposal IN ACCESS EXCLUSIVE MODE")
+        first = start_worker()
+        wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == JobStatus.RUNNING, timeout=120, what="run claimed")
+        time.sleep(HEARTBEAT * 2)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
     killed_at = time.monotonic()
     # This worker allows one claim per run: the recovery gives the run up instead of repeating it.
     second = start_worker(with_beat=True, max_attempts=1)
