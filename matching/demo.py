@@ -22,7 +22,7 @@ from questionnaires.selectors import matching_answers
 
 from .engine import Mentee, Mentor, Problem, solve
 from .enums import EventKind, ProposalStatus, Threshold, VoteChoice
-from .models import MatchingSettings, MatchRun, Proposal, ProposalEvent, Vote
+from .models import MatchingSettings, MatchRun, Proposal, ProposalEvent, PublishJob, Vote
 from .selectors import criteria_of
 from .services.criteria import criteria_set_up_defaults
 from .services.review import vote_cast
@@ -195,9 +195,21 @@ def _round_one(cohort, context) -> None:
     )
     Vote.objects.filter(proposal__run=run).update(created_at=decided_at, updated_at=decided_at)
     ProposalEvent.objects.filter(proposal__run=run).update(created_at=decided_at)
-    ProposalEvent.objects.filter(proposal__run=run, kind=EventKind.PUBLISHED).update(
-        created_at=timezone.make_aware(datetime.datetime.combine(launch, datetime.time(9)))
+    published_at = timezone.make_aware(datetime.datetime.combine(launch, datetime.time(9)))
+    ProposalEvent.objects.filter(proposal__run=run, kind=EventKind.PUBLISHED).update(created_at=published_at)
+    # The publishing job that made the launch pairs, as the matching page shows it.
+    job = PublishJob.objects.create(
+        cohort=cohort,
+        started_by=context["coordinator"],
+        status=JobStatus.SUCCEEDED,
+        total=len(pairs),
+        published_count=len(pairs),
+        attempts=1,
+        started_at=published_at,
+        finished_at=published_at + datetime.timedelta(seconds=1),
+        heartbeat_at=published_at + datetime.timedelta(seconds=1),
     )
+    PublishJob.objects.filter(pk=job.pk).update(created_at=published_at, updated_at=published_at)
 
 
 def _round_two(cohort, context) -> None:

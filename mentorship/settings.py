@@ -292,6 +292,7 @@ if BROKER_IS_FOLDER:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_FOLDER),
         "data_folder_out": str(BROKER_FOLDER),
+        "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
     }
 

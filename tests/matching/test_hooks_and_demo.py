@@ -5,7 +5,7 @@ from cohorts.enums import CohortPhase
 from cohorts.hooks import cohort_sections, phase_blockers
 from cohorts.models import Pair, PairStatus
 from matching.enums import ProposalStatus, VoteChoice
-from matching.models import MatchingCriterion, MatchRun, Proposal, ProposalEvent, Vote
+from matching.models import MatchingCriterion, MatchRun, Proposal, ProposalEvent, PublishJob, Vote
 from mentorship.demo import seed_demo
 from mentorship.enums import JobStatus
 from tests.factories import EnrollmentFactory, ProposalFactory, SubcommitteeMemberFactory
@@ -55,6 +55,10 @@ def test_the_demo_has_two_rounds_votes_and_published_pairs_and_seeds_once():
     ) == counts
     runs = list(MatchRun.objects.order_by("round_number"))
     assert [(r.round_number, r.status) for r in runs] == [(1, JobStatus.SUCCEEDED), (2, JobStatus.SUCCEEDED)]
+    published = Proposal.objects.filter(run=runs[0], pair__isnull=False).count()
+    assert list(PublishJob.objects.values_list("status", "total", "published_count")) == [
+        (JobStatus.SUCCEEDED, published, published)
+    ]
     cohort = runs[0].cohort
     assert list(MatchingCriterion.objects.filter(cohort=cohort).values_list("key", flat=True)) == [
         "career_track",

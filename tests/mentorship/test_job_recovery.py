@@ -65,14 +65,20 @@ def start_worker(tmp_path):
             "DJANGO_JOB_RECOVER_SECONDS": str(RECOVER),
             "DJANGO_JOB_MAX_ATTEMPTS": str(max_attempts),
         }
-        command = [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--pool", "solo"]
+        # The worker to kill runs tasks in its own process (solo), so SIGKILL stops the work
+        # itself; the one that takes over has threads, as a production worker has processes,
+        # so that the job's recovery is not queued behind the emails the first one sent.
+        pool = ["--pool", "threads", "--concurrency", "4"] if with_beat else ["--pool", "solo"]
+        command = [sys.executable, "-m", "celery", "-A", "mentorship", "worker", *pool]
         command += ["--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
         command += ["--hostname", f"recovery-{os.getpid()}-{len(started)}@%h"]
         if with_beat:
             command += ["--beat", "--schedule", str(tmp_path / "beat-schedule")]
-        log = (tmp_path / f"worker-{len(started)}.log").open("w")
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT)
         started.append(process)
+        # A loaded machine takes a while to start one: the minute counts from when it is up.
+        wait_for(lambda: " ready." in log_path.read_text(), timeout=180, what="the worker started")
         return process
 
     yield start
@@ -121,12 +127,12 @@ def test_an_import_whose_worker_dies_resumes_on_another_and_invites_nobody_twice
     job = import_job_create(cohort=cohort, by=coordinator, filename="people.csv", content=content)
 
     kill_while_holding(ImportJob, job.pk, first, when=lambda j: 0 < j.processed_rows < rows)
-    killed_at = time.monotonic()
     stopped_at = ImportJob.objects.get(pk=job.pk).processed_rows
     start_worker(with_beat=True)
+    up_at = time.monotonic()
 
     wait_for(lambda: ImportJob.objects.get(pk=job.pk).attempts == 2, timeout=WITHIN, what="the import taken over")
-    assert time.monotonic() - killed_at < WITHIN
+    assert time.monotonic() - up_at < WITHIN
     done = wait_for(
         lambda: (j := ImportJob.objects.get(pk=job.pk)).is_done and j, timeout=300, what="the import finished"
     )
@@ -184,11 +190,11 @@ def test_a_publish_whose_worker_dies_resumes_and_never_publishes_or_emails_twice
     job = publish_job_start(cohort=cohort, by=coordinator)
 
     kill_while_holding(PublishJob, job.pk, first, when=lambda j: 0 < j.published_count < n)
-    killed_at = time.monotonic()
     start_worker(with_beat=True)
+    up_at = time.monotonic()
 
     wait_for(lambda: PublishJob.objects.get(pk=job.pk).attempts == 2, timeout=WITHIN, what="publishing taken over")
-    assert time.monotonic() - killed_at < WITHIN
+    assert time.monotonic() - up_at < WITHIN
     done = wait_for(
         lambda: (j := PublishJob.objects.get(pk=job.pk)).is_done and j, timeout=300, what="publishing finished"
     )
@@ -233,16 +239,16 @@ def test_a_matching_run_whose_worker_died_too_often_fails_with_a_reason_and_is_r
         time.sleep(HEARTBEAT * 2)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
-    killed_at = time.monotonic()
     # This worker allows one claim per run: the recovery gives the run up instead of repeating it.
     second = start_worker(with_beat=True, max_attempts=1)
+    up_at = time.monotonic()
 
     failed = wait_for(
         lambda: (r := MatchRun.objects.get(pk=run.pk)).status == JobStatus.FAILED and r,
         timeout=WITHIN,
         what="the run marked failed",
     )
-    assert time.monotonic() - killed_at < WITHIN
+    assert time.monotonic() - up_at < WITHIN
     assert failed.failure.startswith("The worker stopped 1 times while running this job, so it was given up.")
     assert not Proposal.objects.filter(run=run).exists()
 
