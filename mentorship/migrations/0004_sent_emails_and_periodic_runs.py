@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mentorship', '0002_user_time_zone'),
+        ('mentorship', '0003_user_time_zone_unset'),
     ]
 
     operations = [

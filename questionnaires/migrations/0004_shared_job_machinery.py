@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questionnaires', '0002_bounded_offsets_and_reminders'),
+        ('questionnaires', '0003_time_zones_from_answers'),
     ]
 
     operations = [
