@@ -14,13 +14,12 @@ A job is a row of a model that inherits ``Job``; the app keeps the job's own dat
   stored) or, after ``JOB_MAX_ATTEMPTS`` claims, marks it failed with the reason;
 - retry: a coordinator queues a failed or stalled job again at once.
 
-Each model names its Celery task (``task_name``, taking ``task_kwarg=<id>``); the work itself
+Each model names its Celery task (``task()``, taking ``task_kwarg=<id>``); the work itself
 must be safe to run again after a death half-way (one transaction per unit of work).
 """
 
 import contextlib
 import datetime
-import importlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -48,10 +47,9 @@ def stale_after() -> datetime.timedelta:
 
 
 class Job(models.Model):
-    """What every long job has; a concrete job adds its own data and ``task_name``."""
+    """What every long job has; a concrete job adds its own data and ``task()``."""
 
-    # The Celery task that runs the job, and the keyword argument that carries its id.
-    task_name: str = ""
+    # The keyword argument of the job's task (``task()``) that carries its id.
     task_kwarg: str = "job_id"
 
     status = models.CharField(_lazy("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -90,6 +88,11 @@ class Job(models.Model):
             return None
         return (self.finished_at - self.started_at).total_seconds()
 
+    @staticmethod
+    def task():
+        """The Celery task that runs the job (imported here: tasks import the services)."""
+        raise NotImplementedError
+
     def progress_counts(self) -> tuple[int, int]:
         """(done, total) in the job's own units: rows, pairs, percent."""
         raise NotImplementedError
@@ -123,10 +126,7 @@ def _stale_q(now: datetime.datetime) -> Q:
 def job_dispatch(job: Job) -> None:
     """Queue the job's task once the surrounding transaction commits."""
     model = type(job)
-    importlib.import_module(f"{model._meta.app_config.name}.tasks")
-    from .celery_app import app  # noqa: PLC0415 -- the app loads Django settings
-
-    task = app.tasks[model.task_name]
+    task = model.task()
     kwargs = {model.task_kwarg: job.pk}
     transaction.on_commit(lambda: task.apply_async(kwargs=kwargs))
 
