@@ -16,7 +16,9 @@ from ..enums import EnrollmentStatus, ParticipantRole
 from ..models import Cohort, Enrollment, Pair, PairStatus
 
 
-def _refusal(cohort: Cohort, mentor: Enrollment | None, mentee: Enrollment | None, *, paired: bool, taken: int):
+def _refusal(
+    cohort: Cohort, mentor: Enrollment | None, mentee: Enrollment | None, *, paired: bool, taken: int
+) -> str | None:
     """Why these two cannot become a pair now, or None: the rules every new pair follows."""
     if mentor is None or mentee is None or mentor.cohort_id != cohort.pk or mentee.cohort_id != cohort.pk:
         return _("Both people must be in the cohort.")

@@ -67,7 +67,9 @@ def _match_emails(proposal: Proposal) -> list[dict]:
     ]
 
 
-def proposals_publish_batch(*, cohort: Cohort, by: User | None, after: int, limit: int):
+def proposals_publish_batch(
+    *, cohort: Cohort, by: User | None, after: int, limit: int
+) -> tuple[PublishReport, int | None]:
     """Publish the next ``limit`` approved, unpublished proposals after proposal ``after``,
     inside the caller's transaction: pairs made in bulk by the pair lifecycle's owner, the
     proposals linked, audit events, and the emails to both people handed to the mail task
