@@ -56,33 +56,66 @@ API
   capacity, mentee_answers, mentor_answers, *, mentee_present=None, mentor_present=None,
   excluded=None, fixed=None) -> Encoded`` - the array form (indices, not ids).
 * ``solve_encoded(encoded, options=None) -> Assignment`` - the array-level solve.
-* ``verify_certificate(encoded, mentor_of, certificate, tol) -> CertificateReport`` - an
-  independent, exact check of an assignment's optimality certificate.
-* ``dense_solve(encoded)`` / ``greedy(encoded)`` - reference solutions (:mod:`.baseline`).
+* ``verify_certificate(encoded, mentor_of, certificate) -> CertificateReport`` - an
+  independent check, pair by pair, of an assignment's optimality certificate.
+* ``dense_solve(encoded)`` - the reference solution (:mod:`.baseline`).
 
-How
----
-1. Every pair is scored once in float32 row blocks (criteria with few distinct answers are
-   folded into a single matrix product). Each mentee keeps its best ``top_k`` mentors and a few
-   random feasible ones, each mentor its best mentees; the rest of a row is only remembered as
-   a bound (and, when memory allows, as 16-bit upper-bound codes).
-2. On that sparse graph a maximum-cardinality matching and its Dulmage-Mendelsohn split turn
-   the lexicographic problem into two plain min-cost full matchings, solved exactly by SciPy's
-   LAPJVsp on exact float64 scores (from the previous round's prices when there is one).
-   Dropped pairs that could match one more mentee are added first, until none is left.
-3. Dual prices come from shortest paths in the residual graph. With the cardinality part kept
-   as separate 0/1 integers, they certify optimality on all pairs, not only the kept ones:
-   every dropped pair is screened against the prices, and any pair that could improve the
-   solution is added and the graph solved again, until none is left. The final certificate
-   proves the result optimal (``stats["gap_bound"]``: the most the total score could still
-   improve, ~1e-7 at 20,000 mentees), without ever holding a dense matrix.
+How: three strategies, picked from the instance
+------------------------------------------------
+``solve_encoded`` looks at the instance and runs one of three strategies. Each returns an
+optimal assignment; they differ only in how much work that takes. ``SolverOptions.strategy``
+forces one (the tests run all three on the same problems).
+
+1. **dense** - when active mentees x free seats is small (``dense_cells``, 250,000 by
+   default). Every pair is scored exactly, each mentor's column is repeated once per free seat,
+   and SciPy's ``linear_sum_assignment`` solves it with cost ``-(C + score)`` for a feasible
+   pair and 0 otherwise (``C`` above any total score, so one more matched mentee always
+   outweighs score). Optimal because it is the textbook exact solve of that matrix; on small
+   instances nothing is cheaper, and the alternatives come straight from the score matrix.
+
+Otherwise people are first merged into **classes** (:mod:`.classes`): mentees whose answers are
+the same on every criterion that counts (weight above 0 or hard) score the same with everyone,
+so the optimisation needs one node per answer profile with a count, and one per mentor profile
+with its free seats. A person named in an exclusion keeps a class of their own, so that
+exclusions stay pairs of classes. Pairs per class arc are handed back to people in input
+order, which keeps the result deterministic.
+
+2. **complete** - when mentee classes x mentor classes is small (``complete_pairs``, 150,000):
+   heavy ties, few answer options, all scores equal, all weights zero, one mentor. Every class
+   pair is scored exactly and OR-Tools' min-cost flow (``solve_max_flow_with_min_cost``: the
+   largest flow and, among those, the cheapest) solves the whole network: most mentees matched,
+   then highest total score. Optimal because the network holds every pair.
+
+3. **sparse** - everything else (answers that rarely repeat, large cohorts). Every class pair
+   is scored once in fast float32 row blocks, and each mentee class keeps its ``top_k`` best
+   mentor classes plus a few random feasible ones, each mentor class its best mentee classes
+   per seat; the other scores are kept as 16-bit upper bounds when they fit in memory. The
+   flow is solved on that small network, then node potentials of its residual graph are
+   computed (:func:`.flow.potentials`) and **every** pair left out is checked against them: a
+   pair can only improve the solution if its score exceeds what the potentials allow.
+   Screening uses the stored upper bounds with a margin above the float32 error; the few pairs
+   it flags are scored exactly, those that break the bound (and those within ``near_slack`` of
+   it) join the network, and the flow is solved again, until no pair breaks it. Optimal because
+   potentials that hold on every residual arc of the complete network mean that no exchange of
+   pairs (no negative cycle) can match one more mentee or add score: the potentials are the
+   linear-programming dual of the whole problem, and the proof covers the pairs never put in the
+   network. ``verify_certificate`` re-checks that proof independently, pair by pair.
+
+Exactness: the flow works on integer scores, ``round(score * 2**36)``; its optimum is exact for
+those and within ``matched / 2**36`` (about 1e-11 per pair, ``stats["gap_bound"]``) of the best
+total on the real scores. Reported scores and totals are always the exact float64 ones.
+
+Alternatives come from each mentee class's best mentor classes, kept in the first pass with a
+bound on everything dropped; a class whose list cannot be proven complete from that bound is
+scored again in full. ``stats`` tells the strategy, the number of classes, arcs, the rounds of
+the sparse proof and the seconds each part took.
 """
 
-from .baseline import Baseline, dense_solve, greedy
-from .certificate import Certificate, CertificateReport, find_violations, verify_certificate
+from .baseline import Baseline, dense_solve
+from .certificate import CertificateReport, verify_certificate
 from .encoding import Encoded, encode, encode_arrays
 from .scoring import FastScorer, block_scores, pair_scores, pair_shares
-from .solver import Assignment, solve, solve_encoded, unmatched_reasons
+from .solver import Assignment, Certificate, solve, solve_encoded, unmatched_reasons
 from .types import (
     CAPACITY,
     DIFFERENT,
@@ -127,8 +160,6 @@ __all__ = [
     "dense_solve",
     "encode",
     "encode_arrays",
-    "find_violations",
-    "greedy",
     "pair_scores",
     "pair_shares",
     "solve",

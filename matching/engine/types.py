@@ -96,31 +96,32 @@ class SolverOptions:
     """Tuning knobs. None of them changes the matched count or the total score, only how fast
     they are reached (and, among equally good assignments, which one comes back)."""
 
-    # Best mentors kept per mentee before solving.
-    top_k: int = 12
-    # Best mentees kept per mentor (each from a different block of mentees).
-    top_k_mentor: int = 8
-    # Random feasible mentors kept per mentee: they make the candidate graph reach far enough
-    # that the largest matching is usually found on the first solve.
-    random_extra: int = 6
-    # Violating pairs added per mentee and per mentor in each certificate round.
-    add_per_round: int = 64
-    # Pairs within this much of breaking the certificate are added along with the ones that
-    # break it, which usually saves a round.
-    near_slack: float = 0.03
-    # Restart the solver from the previous round's prices when at most this share of mentees
-    # got new candidate pairs.
-    warm_limit: float = 0.5
+    # "auto" picks from the instance (see the package docstring); "complete", "sparse" and
+    # "dense" force one strategy.
+    strategy: str = "auto"
+    # The dense strategy runs while active mentees x free seats stays within this.
+    dense_cells: int = 250_000
+    # The complete strategy runs while mentee classes x mentor classes stays within this.
+    complete_pairs: int = 150_000
+    # Sparse strategy: best mentors kept per mentee class, best mentee classes kept per seat of
+    # a mentor class, and random feasible mentors per mentee class (they help the largest
+    # matching be found on the first solve).
+    top_k: int = 6
+    top_k_per_seat: int = 3
+    random_extra: int = 2
+    # Pairs breaking the optimality proof added per mentee class and per mentor class per round.
+    add_per_round: int = 8
+    # Pairs within this much of breaking the proof are added along with those that break it,
+    # which usually saves a round.
+    near_slack: float = 0.02
     block_rows: int = 256
     # 0 means one worker per available core (at most 4).
     threads: int = 0
-    # Pair scores are kept at 16 bits between certificate rounds when they fit in this budget;
-    # otherwise every round scores the pairs again.
+    # Pair scores are kept at 16 bits between rounds when they fit in this budget; otherwise
+    # every round scores the pairs again.
     score_cache_bytes: int = 1 << 30
-    # Dual slack accepted as zero, in score units (a score lies in 0..1).
-    tolerance: float = 1e-11
     seed: int = 0
-    max_rounds: int = 200
+    max_rounds: int = 100
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The matching engine: exactness against brute force and the dense solve, certificates, scoring,
-alternatives, reasons and validation. Pure Python and NumPy: no database."""
+"""The matching engine: every strategy against brute force and the dense solve, optimality
+certificates, classes, scoring, alternatives, reasons and validation. Pure Python and NumPy: no
+database."""
 
 from __future__ import annotations
 
@@ -29,14 +30,11 @@ from matching.engine import (
     dense_solve,
     encode,
     encode_arrays,
-    find_violations,
-    greedy,
     solve,
     solve_encoded,
     verify_certificate,
 )
-from matching.engine.candidates import first_pass
-from matching.engine.scoring import FastScorer
+from matching.engine.classes import mentee_classes, mentor_classes
 
 # ---------------------------------------------------------------------------------------------
 # An independent, plain-Python reading of the scoring rules.
@@ -112,23 +110,41 @@ def brute_force(problem: Problem) -> tuple[int, float]:
     return best
 
 
+def ref_alternatives(problem: Problem, mentee: Mentee, mentor_id: int | None) -> list[tuple[int, float]]:
+    """The three best feasible mentors other than one's own (capacity above 0), ties in input order."""
+    options = []
+    for pos, m in enumerate(problem.mentors):
+        s, ok, _ = ref_pair(problem, mentee, m)
+        if ok and m.capacity > 0 and m.id != mentor_id:
+            options.append((-s, pos, m.id, s))
+    return [(mid, s) for _, _, mid, s in sorted(options)[:3]]
+
+
 def close(a: float, b: float, rel: float = 1e-9) -> bool:
     return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
 
 
 # ---------------------------------------------------------------------------------------------
-# Random small problems
+# Random small problems of every shape, under every strategy
 
 CATS = ["a", "b", "c"]
 SETS = ["x", "y", "z", "w"]
 
+# Each strategy forced, the sparse one with a tiny first graph so that its proof has to grow it.
+STRATEGIES = {
+    "auto": SolverOptions(),
+    "dense": SolverOptions(strategy="dense"),
+    "complete": SolverOptions(strategy="complete"),
+    "sparse": SolverOptions(strategy="sparse", top_k=1, top_k_per_seat=0, random_extra=0, add_per_round=1),
+}
+
 
 @st.composite
-def criteria_st(draw: st.DrawFn) -> list[Criterion]:
+def criteria_st(draw: st.DrawFn, zero_weights: bool) -> list[Criterion]:
     kinds = draw(st.lists(st.sampled_from([SAME, DIFFERENT, DISTANCE, OVERLAP, ORDINAL]), min_size=1, max_size=4))
     out = []
     for pos, kind in enumerate(kinds):
-        weight = draw(st.sampled_from([0.0, 1.0, 2.5, 5.0, 10.0]))
+        weight = 0.0 if zero_weights else draw(st.sampled_from([0.0, 1.0, 2.5, 5.0, 10.0]))
         hard = draw(st.booleans()) and draw(st.booleans())
         scale = draw(st.sampled_from([3.0, 6.0, 12.0]))
         wrap = draw(st.booleans())
@@ -136,29 +152,40 @@ def criteria_st(draw: st.DrawFn) -> list[Criterion]:
     return out
 
 
-def answer_st(kind: str) -> st.SearchStrategy[object]:
+def answer_st(kind: str, tied: bool) -> st.SearchStrategy[object]:
+    """An answer; ``tied`` keeps one or two values per question, so many pairs score alike."""
     if kind in (SAME, DIFFERENT):
-        value: st.SearchStrategy[object] = st.sampled_from(CATS)
+        value: st.SearchStrategy[object] = st.sampled_from(CATS[:1] if tied else CATS)
     elif kind == DISTANCE:
-        value = st.sampled_from([-11.0, -5.0, -3.5, 0.0, 1.0, 5.5, 12.0])
+        value = st.sampled_from([0.0, 5.0] if tied else [-11.0, -5.0, -3.5, 0.0, 1.0, 5.5, 12.0])
     elif kind == OVERLAP:
-        value = st.frozensets(st.sampled_from(SETS), max_size=3)
+        value = st.frozensets(st.sampled_from(SETS[:2] if tied else SETS), max_size=3)
     else:
-        value = st.integers(1, 4)
-    return st.one_of(st.none(), value, value, value)
+        value = st.integers(1, 2 if tied else 4)
+    return value if tied else st.one_of(st.none(), value, value, value)
+
+
+SHAPES = {
+    # (mentees, mentors, capacities)
+    "any": (st.integers(0, 6), st.integers(0, 4), st.integers(0, 2)),
+    "scarce": (st.integers(4, 6), st.integers(1, 2), st.integers(1, 2)),
+    "abundant": (st.integers(1, 4), st.integers(2, 4), st.integers(2, 3)),
+}
 
 
 @st.composite
 def problem_st(draw: st.DrawFn) -> Problem:
-    crits = draw(criteria_st())
-    n = draw(st.integers(0, 6))
-    m = draw(st.integers(0, 4))
-    mentees = [Mentee(i + 1, {c.key: draw(answer_st(c.kind)) for c in crits}) for i in range(n)]
-    mentors = [
-        Mentor(100 + j, draw(st.integers(1, 2)), {c.key: draw(answer_st(c.kind)) for c in crits}) for j in range(m)
-    ]
+    shape = draw(st.sampled_from(sorted(SHAPES)))
+    tied = draw(st.booleans())
+    crits = draw(criteria_st(zero_weights=draw(st.integers(0, 5)) == 0))
+    count_n, count_m, capacity = SHAPES[shape]
+    n, m = draw(count_n), draw(count_m)
+    mentees = [Mentee(i + 1, {c.key: draw(answer_st(c.kind, tied)) for c in crits}) for i in range(n)]
+    mentors = [Mentor(100 + j, draw(capacity), {c.key: draw(answer_st(c.kind, tied)) for c in crits}) for j in range(m)]
     pairs = [(e.id, t.id) for e in mentees for t in mentors]
-    excluded = frozenset(draw(st.lists(st.sampled_from(pairs), max_size=4))) if pairs else frozenset()
+    # Forbidden pairs: none, a few, or about a third of them.
+    share = draw(st.sampled_from([0, 0.1, 0.35]))
+    excluded = frozenset(pairs[k] for k in range(len(pairs)) if draw(st.floats(0, 1)) < share)
     fixed: list[tuple[int, int]] = []
     if pairs and draw(st.booleans()):
         left = {t.id: t.capacity for t in mentors}
@@ -169,14 +196,12 @@ def problem_st(draw: st.DrawFn) -> Problem:
     return Problem(mentees, mentors, crits, excluded=excluded, fixed=fixed)
 
 
-SMALL = SolverOptions(top_k=1, top_k_mentor=0, random_extra=1)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problem_st(), st.booleans())
-def test_matches_brute_force(problem: Problem, tiny_graph: bool) -> None:
-    options = SMALL if tiny_graph else None
-    result = solve(problem, options)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem_st(), st.sampled_from(sorted(STRATEGIES)))
+def test_every_strategy_matches_brute_force(problem: Problem, strategy: str) -> None:
+    result = solve(problem, STRATEGIES[strategy])
+    if strategy != "auto":
+        assert result.stats["strategy"] == strategy
     best_matched, best_score = brute_force(problem)
     assert result.matched_count == best_matched
     assert close(result.total_score, best_score)
@@ -185,7 +210,9 @@ def test_matches_brute_force(problem: Problem, tiny_graph: bool) -> None:
     by_mentor = {m.id: m for m in problem.mentors}
     fixed = dict(problem.fixed)
     load: dict[int, int] = {}
+    got = {}
     for pair in result.pairs:
+        got[pair.mentee_id] = pair.mentor_id
         load[pair.mentor_id] = load.get(pair.mentor_id, 0) + 1
         s, feasible, shares = ref_pair(problem, by_mentee[pair.mentee_id], by_mentor[pair.mentor_id])
         assert close(pair.score, s, 1e-12)
@@ -196,22 +223,27 @@ def test_matches_brute_force(problem: Problem, tiny_graph: bool) -> None:
         assert pair.breakdown == pytest.approx(shares, abs=1e-12)
     assert all(load[j] <= by_mentor[j].capacity for j in load)
     for mentee_id, mentor_id in problem.fixed:
-        assert any(p.mentee_id == mentee_id and p.mentor_id == mentor_id and p.fixed for p in result.pairs)
-    matched_ids = {p.mentee_id for p in result.pairs}
-    assert set(result.unmatched) == set(by_mentee) - matched_ids
+        assert got.get(mentee_id) == mentor_id
+    assert set(result.unmatched) == set(by_mentee) - set(got)
+    for mentee in problem.mentees:
+        want = ref_alternatives(problem, mentee, got.get(mentee.id))
+        assert [j for j, _ in result.alternatives[mentee.id]] == [j for j, _ in want]
+        assert [s for _, s in result.alternatives[mentee.id]] == pytest.approx([s for _, s in want], abs=1e-12)
+        if mentee.id in result.unmatched:
+            anyone = any(ref_pair(problem, mentee, m)[1] and m.capacity > 0 for m in problem.mentors)
+            assert result.unmatched[mentee.id] == (CAPACITY if anyone else NO_FEASIBLE_MENTOR)
 
-    again = solve(problem, options)
+    again = solve(problem, STRATEGIES[strategy])
     assert again.pairs == result.pairs
     assert again.alternatives == result.alternatives
     assert again.unmatched == result.unmatched
-    assert again.total_score == result.total_score
 
 
 # ---------------------------------------------------------------------------------------------
-# Medium random problems against the dense solve
+# Medium random problems against the dense solve, with their certificates
 
 
-def random_encoded(n: int, m: int, seed: int, *, fixed: int = 0):
+def random_encoded(n: int, m: int, seed: int, *, fixed: int = 0, options: int = 5, forbidden: float = 0.0):
     rng = np.random.default_rng(seed)
     crits = [
         Criterion("track", SAME, 5.0),
@@ -222,19 +254,22 @@ def random_encoded(n: int, m: int, seed: int, *, fixed: int = 0):
     ]
 
     def side(count: int, levels: list[float]) -> dict[str, np.ndarray]:
-        track = rng.integers(0, 5, count)
+        track = rng.integers(0, options, count)
         track[rng.random(count) < 0.05] = -1
-        tz = rng.choice([-8.0, -5.0, 0.0, 1.0, 5.5, 9.0, 12.0], count)
+        tz = rng.choice([-8.0, -5.0, 0.0, 1.0, 5.5, 9.0, 12.0][:options], count)
         tz[rng.random(count) < 0.05] = np.nan
         return {
             "track": track,
             "tz": tz,
-            "values": rng.random((count, 8)) < 0.3,
-            "dept": rng.integers(0, 6, count),
+            "values": rng.random((count, min(8, options))) < 0.3,
+            "dept": rng.integers(0, options, count),
             "level": rng.choice(5, count, p=levels).astype(float) + 1,
         }
 
     excluded = np.column_stack([rng.integers(0, n, n // 10), rng.integers(0, m, n // 10)])
+    if forbidden:
+        keys = np.flatnonzero(rng.random(n * m) < forbidden)
+        excluded = np.column_stack([keys // m, keys % m])
     fixed_pairs = np.zeros((0, 2), dtype=np.int64)
     cap = rng.integers(1, 4, m)
     if fixed:
@@ -256,106 +291,103 @@ def random_encoded(n: int, m: int, seed: int, *, fixed: int = 0):
 
 
 @pytest.mark.parametrize(
-    ("n", "m", "seed", "fixed", "options"),
+    ("n", "m", "seed", "kwargs", "options"),
     [
-        (300, 150, 1, 0, None),
-        (300, 150, 2, 10, None),
-        (300, 120, 3, 0, SolverOptions(score_cache_bytes=0, top_k=3, top_k_mentor=0, random_extra=0)),
-        (250, 200, 4, 5, SolverOptions(threads=2, block_rows=32)),
+        (300, 150, 1, {}, SolverOptions(strategy="sparse")),
+        (300, 150, 2, {"fixed": 10}, SolverOptions(strategy="sparse", score_cache_bytes=0, top_k=2)),
+        (400, 60, 3, {}, SolverOptions(strategy="sparse", threads=2, block_rows=32)),  # scarce seats
+        (120, 200, 4, {"fixed": 5}, SolverOptions(strategy="sparse", random_extra=0)),  # abundant seats
+        (300, 150, 5, {"forbidden": 0.3}, SolverOptions(strategy="sparse")),
+        (800, 400, 6, {"options": 2}, None),  # heavy ties: few classes
+        (300, 150, 7, {"options": 2, "fixed": 8}, SolverOptions(strategy="complete")),
+        (60, 40, 8, {"fixed": 3}, None),  # small: dense
     ],
 )
-def test_agrees_with_dense_solve(n: int, m: int, seed: int, fixed: int, options: SolverOptions | None) -> None:
-    enc = random_encoded(n, m, seed, fixed=fixed)
+def test_agrees_with_dense_solve(n: int, m: int, seed: int, kwargs: dict, options: SolverOptions | None) -> None:
+    enc = random_encoded(n, m, seed, **kwargs)
     got = solve_encoded(enc, options)
     dense = dense_solve(enc)
     assert got.matched == dense.matched
     assert close(got.total_score, dense.total_score)
-    report = verify_certificate(enc, got.mentor_of, got.certificate)
-    assert report.ok, report.problems
-    assert report.gap_bound < 1e-6
-    naive = greedy(enc)
-    assert naive.total_score <= got.total_score + 1e-9 or naive.matched < got.matched
+    if got.certificate is not None:
+        report = verify_certificate(enc, got.mentor_of, got.certificate)
+        assert report.ok, report.problems
+        assert report.gap_bound < 1e-7
 
 
-# ---------------------------------------------------------------------------------------------
-# Certificates
+def test_strategy_follows_the_instance() -> None:
+    assert solve_encoded(random_encoded(60, 40, 1)).stats["strategy"] == "dense"
+    tied = solve_encoded(random_encoded(800, 400, 2, options=2))
+    assert tied.stats["strategy"] == "complete"
+    assert tied.stats["mentee_classes"] < 800 and tied.stats["mentor_classes"] < 400
+    spread = solve_encoded(random_encoded(600, 300, 3))
+    assert spread.stats["strategy"] == "sparse"
+    with pytest.raises(ValueError, match="unknown strategy"):
+        solve_encoded(random_encoded(10, 5, 4), SolverOptions(strategy="fastest"))
 
 
-def test_certificate_rejects_a_worse_assignment() -> None:
-    enc = random_encoded(120, 60, 7)
-    got = solve_encoded(enc)
-    assert verify_certificate(enc, got.mentor_of, got.certificate).ok
-    worse = got.mentor_of.copy()
-    worse[int(np.flatnonzero(worse >= 0)[0])] = -1
-    report = verify_certificate(enc, worse, got.certificate)
-    assert not report.ok
-    # Swapping two mentees' mentors keeps the count but (here) loses score or feasibility.
-    swapped = got.mentor_of.copy()
-    a, b = np.flatnonzero((swapped >= 0) & (got.score > 0))[:2]
-    swapped[a], swapped[b] = swapped[b], swapped[a]
-    assert not verify_certificate(enc, swapped, got.certificate).ok
-
-
-def test_certificate_rejects_prices_that_undercut_a_pair() -> None:
-    enc = random_encoded(120, 60, 8)
-    got = solve_encoded(enc)
-    cert = got.certificate
-    j = int(np.flatnonzero((cert.beta == 0) & np.isfinite(cert.v))[0])
-    v = cert.v.copy()
-    v[j] -= 0.5
-    tampered = Certificate(alpha=cert.alpha, beta=cert.beta, u=cert.u, v=v)
-    report = verify_certificate(enc, got.mentor_of, tampered)
-    assert not report.ok
-
-
-def test_screening_catches_a_violating_dropped_pair() -> None:
-    enc = random_encoded(200, 100, 9)
-    got = solve_encoded(enc)
-    cert = got.certificate
-    scorer = FastScorer(enc)
-    active = np.ones(enc.n_mentees, dtype=bool)
-    m = enc.n_mentors
-    assigned = np.flatnonzero(got.mentor_of >= 0)
-    edge_keys = np.sort(assigned * m + got.mentor_of[assigned])
-    opts = SolverOptions()
-    # The real prices hold for every pair, kept or dropped.
-    assert find_violations(enc, cert, scorer, codes=None, edge_keys=edge_keys, active=active, options=opts)[0].size == 0
-    # Pick the dropped pair closest to breaking the certificate, and undercut it a little.
-    scores, feasible = block_scores(enc, np.arange(enc.n_mentees))
-    slack = cert.u[:, None] + cert.v[None, :] - scores
-    usable = feasible & (cert.alpha[:, None] + cert.beta[None, :] == 1)
-    usable[assigned, got.mentor_of[assigned]] = False
-    slack[~usable] = np.inf
-    i, j = np.unravel_index(int(np.argmin(slack)), slack.shape)
-    u = cert.u.copy()
-    u[i] -= slack[i, j] + 0.01
-    tampered = Certificate(alpha=cert.alpha, beta=cert.beta, u=u, v=cert.v)
-    # Both screening modes: scoring again, and reading the 16-bit score cache.
-    for codes in (None, first_pass(enc, scorer, opts).codes):
-        vr, vc, _, vex, _ = find_violations(
-            enc, tampered, scorer, codes=codes, edge_keys=edge_keys, active=active, options=opts
-        )
-        hit = (vr == i) & (vc == j)
-        assert hit.any()
-        assert vex[hit][0] == pytest.approx(0.01, abs=1e-9)
-    assert not verify_certificate(enc, got.mentor_of, tampered).ok
-
-
-def test_optimum_outside_the_first_candidates_is_still_found() -> None:
+def test_sparse_proof_grows_the_graph_when_the_first_one_is_too_thin() -> None:
     # Every mentee's favourite is the same one-seat mentor, so keeping only each mentee's best
-    # pair leaves everybody but one unmatched; the certificate must bring the rest in.
+    # pair leaves everybody but one unmatched; the proof must bring the rest in.
     crits = [Criterion("track", SAME, 5.0), Criterion("tz", DISTANCE, 1.0, wraparound=False)]
     mentees = [Mentee(i, {"track": "a", "tz": float(i)}) for i in range(4)]
     mentors = [Mentor(10, 1, {"track": "a", "tz": 1.5})] + [
         Mentor(11 + j, 1, {"track": "b", "tz": float(j)}) for j in range(4)
     ]
     problem = Problem(mentees, mentors, crits)
-    result = solve(problem, SolverOptions(top_k=1, top_k_mentor=0, random_extra=0))
+    result = solve(problem, SolverOptions(strategy="sparse", top_k=1, top_k_per_seat=0, random_extra=0))
     matched, score = brute_force(problem)
     assert result.matched_count == matched == 4
     assert close(result.total_score, score)
-    assert result.stats["certificate_rounds"] > 1
-    assert result.stats["candidate_edges"] > result.stats["candidate_edges_initial"]
+    assert len(result.stats["rounds"]) > 1
+    assert result.stats["rounds"][-1]["arcs"] > result.stats["rounds"][0]["arcs"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates and classes
+
+
+@pytest.mark.parametrize("strategy", ["sparse", "complete"])
+def test_certificate_rejects_a_worse_assignment(strategy: str) -> None:
+    enc = random_encoded(120, 60, 7)
+    got = solve_encoded(enc, SolverOptions(strategy=strategy))
+    assert verify_certificate(enc, got.mentor_of, got.certificate).ok
+    worse = got.mentor_of.copy()
+    worse[int(np.flatnonzero(worse >= 0)[0])] = -1
+    assert not verify_certificate(enc, worse, got.certificate).ok
+    # Swapping two mentees' mentors keeps the count but loses score or feasibility.
+    swapped = got.mentor_of.copy()
+    scores, _ = block_scores(enc, np.arange(enc.n_mentees))
+    a, b = np.flatnonzero(got.mentor_of >= 0)[:2]
+    swapped[a], swapped[b] = swapped[b], swapped[a]
+    if scores[a, swapped[a]] + scores[b, swapped[b]] < scores[a, got.mentor_of[a]] + scores[b, got.mentor_of[b]]:
+        assert not verify_certificate(enc, swapped, got.certificate).ok
+
+
+def test_certificate_rejects_potentials_that_undercut_a_pair() -> None:
+    enc = random_encoded(120, 60, 8)
+    got = solve_encoded(enc, SolverOptions(strategy="sparse"))
+    cert = got.certificate
+    # Lowering one matched mentee's potential makes its own pair's back arc break.
+    i = int(np.flatnonzero(got.mentor_of >= 0)[0])
+    mentee = cert.mentee.copy()
+    mentee[i] += int(0.5 * cert.scale)
+    tampered = Certificate(mentee=mentee, mentor=cert.mentor, reservoir=cert.reservoir, big=cert.big)
+    report = verify_certificate(enc, got.mentor_of, tampered)
+    assert not report.ok and report.violations > 0
+
+
+def test_identical_profiles_share_a_class_and_excluded_people_stand_alone() -> None:
+    crits = [Criterion("track", SAME, 1.0), Criterion("note", SAME, 0.0)]
+    mentees = [Mentee(i, {"track": "a", "note": str(i)}) for i in range(4)] + [Mentee(9, {"track": "b"})]
+    mentors = [Mentor(10, 2, {"track": "a"}), Mentor(11, 1, {"track": "a"}), Mentor(12, 0, {"track": "a"})]
+    enc = encode(Problem(mentees, mentors, crits, excluded=frozenset({(3, 11)})))
+    rows, cols = mentee_classes(enc), mentor_classes(enc)
+    # An answer to a criterion of weight 0 does not split a class; an exclusion does.
+    assert rows.of.tolist() == [0, 0, 0, 1, 2]
+    assert rows.size.tolist() == [3, 1, 1]
+    assert cols.of.tolist() == [0, 1, -1]  # mentor 11 is excluded by one mentee; 12 takes nobody
+    assert cols.size.tolist() == [2, 1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,7 +476,7 @@ def test_alternatives_are_the_three_best_other_feasible_mentors() -> None:
     mentors = [Mentor(10 + j, 1, {"tz": z, "lvl": lv}) for j, (z, lv) in enumerate(zip(zones, levels, strict=True))]
     mentors.append(Mentor(30, 0, {"tz": 0.0, "lvl": 5}))  # takes nobody this round
     excluded = frozenset({(1, 11)})
-    for options in (None, SolverOptions(top_k=1, top_k_mentor=0, random_extra=0)):
+    for options in (None, SolverOptions(strategy="sparse", top_k=1, top_k_per_seat=1, random_extra=0)):
         result = solve(Problem([mentee], mentors, crits, excluded=excluded), options)
         assert result.pairs[0].mentor_id == 10
         alts = result.alternatives[1]
@@ -456,7 +488,7 @@ def test_alternatives_are_the_three_best_other_feasible_mentors() -> None:
 def test_alternatives_match_brute_force_on_random_problems() -> None:
     enc = random_encoded(80, 40, 11)
     scores, feasible = block_scores(enc, np.arange(enc.n_mentees))
-    for options in (None, SolverOptions(top_k=2, top_k_mentor=0, random_extra=0)):
+    for options in (None, SolverOptions(strategy="sparse", top_k=2, top_k_per_seat=1, random_extra=0)):
         got = solve_encoded(enc, options)
         for i in range(enc.n_mentees):
             ok = feasible[i] & (enc.capacity > 0)
