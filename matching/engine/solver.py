@@ -129,23 +129,41 @@ class FirstPass:
 
 
 def _top_rows(fast: np.ndarray, keep: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's ``keep`` best columns and, among them, its ``k`` best (feasible only), and
-    the best score of the rest."""
+    """Each row's ``keep`` best columns and, among them, its ``k`` best (feasible only), and a
+    bound on the scores of the rest.
+
+    The ``keep``-th largest of the rows' chunk maxima leaves at least ``keep`` scores at or above
+    it, and usually not many more: a cheap stand-in for a partial sort of every row.
+    """
     n_rows, m = fast.shape
     if keep >= m:
         top = np.argsort(-fast, axis=1, kind="stable")
         bound = np.full(n_rows, -np.inf)
     else:
-        part = np.argpartition(-fast, keep, axis=1)
-        rest = np.take_along_axis(fast, part[:, keep : keep + 1], axis=1)[:, 0]
-        bound = np.where(rest > FEASIBLE_CUT, rest, -np.inf).astype(np.float64)
-        top = part[:, :keep]
-        order = np.argsort(-np.take_along_axis(fast, top, axis=1), axis=1, kind="stable")
-        top = np.take_along_axis(top, order, axis=1)
-    ok = np.take_along_axis(fast, top, axis=1) > FEASIBLE_CUT
-    rr = np.broadcast_to(np.arange(n_rows)[:, None], top.shape)
+        width = max(1, m // (2 * keep))
+        chunks = m // width
+        maxima = fast[:, : chunks * width].reshape(n_rows, chunks, width).max(axis=2)
+        if chunks * width < m:
+            maxima = np.hstack([maxima, fast[:, chunks * width :].max(axis=1, keepdims=True)])
+        cut = np.partition(maxima, maxima.shape[1] - keep, axis=1)[:, maxima.shape[1] - keep]
+        rr, cc = np.nonzero(fast >= cut[:, None])
+        vals = fast[rr, cc]
+        order = np.lexsort((cc, -vals, rr))
+        rr, cc, vals = rr[order], cc[order], vals[order]
+        counts = np.bincount(rr, minlength=n_rows)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        rank = np.arange(rr.size) - starts[rr]
+        # Everything outside the candidates is below the cut; the next candidate bounds the rest.
+        nxt = np.where(counts > keep, vals[np.minimum(starts + keep, max(rr.size - 1, 0))], cut)
+        bound = np.where(nxt > FEASIBLE_CUT, nxt, -np.inf).astype(np.float64)
+        sel = rank < keep
+        top = np.full((n_rows, keep), -1, dtype=np.int64)
+        top[rr[sel], rank[sel]] = cc[sel]
+    valid = top >= 0
+    ok = valid & (np.take_along_axis(fast, np.maximum(top, 0), axis=1) > FEASIBLE_CUT)
+    rows = np.broadcast_to(np.arange(n_rows)[:, None], top.shape)
     best = ok & (np.arange(top.shape[1]) < k)[None, :]
-    return rr[ok], top[ok], bound, best[ok]
+    return rows[ok], top[ok], bound, best[ok]
 
 
 def first_pass(p: Encoded, scorer: FastScorer, seats: np.ndarray, opts: SolverOptions) -> FirstPass:
@@ -232,19 +250,31 @@ def screen(
     pair certainly exceeds ``row_lim[a] - col_lim[b]`` only sends its worst pairs per row and
     column.
     """
-    row_code = ((row_lim - near) * CODE_SCALE).astype(np.float32)
-    col_code = (col_lim * CODE_SCALE).astype(np.float32)
+    # Limits hold multiples of the large cardinality constant: their whole parts subtract
+    # exactly in float32 (they stay far below 2**24), and only the small fractional parts round.
+    # Where the whole parts differ, the limit is far outside 0..1 and the rounding is harmless.
+    row_hi = np.round(row_lim)
+    col_hi = np.round(col_lim)
+    with np.errstate(invalid="ignore"):
+        row_lo = np.where(np.isfinite(row_lim), row_lim - row_hi, 0.0).astype(np.float32)
+        col_lo = np.where(np.isfinite(col_lim), col_lim - col_hi, 0.0).astype(np.float32)
+    row_hi, col_hi = row_hi.astype(np.float32), col_hi.astype(np.float32)
+    scale = np.float32(CODE_SCALE)
+    offset = np.float32(near * CODE_SCALE)
     # Float32 rounding of limits in code units stays far below one code.
     slack = np.float32(1.0)
     sure_codes = np.float32((SURE + near) * CODE_SCALE)
     per = max(1, opts.add_per_round)
 
     def work(r0: int, r1: int) -> tuple[np.ndarray, np.ndarray, bool]:
-        if not (row_code[r0:r1] < np.inf).any():
+        if not (row_hi[r0:r1] < np.inf).any():
             return np.zeros(0, np.int64), np.zeros(0, np.int64), True
         block = fp.codes[r0:r1].astype(np.float32) if fp.codes is not None else to_codes(scorer.block(r0, r1))
-        with np.errstate(invalid="ignore"):
-            excess = block - (row_code[r0:r1, None] - col_code[None, :])
+        limit = np.subtract.outer(row_hi[r0:r1], col_hi)
+        limit += np.subtract.outer(row_lo[r0:r1], col_lo)
+        limit *= scale
+        limit -= offset
+        excess = np.subtract(block, limit, out=limit)
         excess[block == 0] = -np.inf
         rr, cc = np.nonzero(excess > -slack)
         if rr.size == 0:
