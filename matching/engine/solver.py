@@ -235,52 +235,81 @@ def _pick(a: np.ndarray, b: np.ndarray, value: np.ndarray, per: int) -> NDArray[
     return keep
 
 
+@dataclass(frozen=True, eq=False)
+class Limits:
+    """The potentials in the form screening needs: a pair (a, b) keeps the proof when its score
+    is at most ``(row_k[a] + col_k[b] - 1) * big_score + row_r[a] + col_r[b]``, ``big_score``
+    being the cardinality constant in score units. Splitting off the whole multiples of it keeps
+    every number that screening compares small, so float32 stays exact enough."""
+
+    row_k: NDArray[np.int64]
+    row_r: NDArray[np.float64]
+    col_k: NDArray[np.int64]
+    col_r: NDArray[np.float64]
+    big_score: float
+    row_on: NDArray[np.bool_]
+    col_on: NDArray[np.bool_]
+
+    @classmethod
+    def from_potentials(cls, dist: np.ndarray, n_rows: int, big: int, row_on: np.ndarray, col_on: np.ndarray) -> Limits:
+        res = int(dist[-1])
+        u = dist[:n_rows] - res
+        v = res - dist[n_rows:-1]
+        row_k = np.floor_divide(u + big // 2, big)
+        col_k = np.floor_divide(v + big // 2, big)
+        return cls(
+            row_k=row_k,
+            row_r=(u - row_k * big) / SCALE,
+            col_k=col_k,
+            col_r=(v - col_k * big) / SCALE,
+            big_score=big / SCALE,
+            row_on=row_on,
+            col_on=col_on,
+        )
+
+
+# Screening terms beyond these (in code units) decide a pair on their own.
+_CLIP = 1e7
+_NEVER = 3e7
+
+
 def screen(
-    p: Encoded,
-    scorer: FastScorer,
-    fp: FirstPass,
-    row_lim: np.ndarray,
-    col_lim: np.ndarray,
-    opts: SolverOptions,
-    near: float,
+    p: Encoded, scorer: FastScorer, fp: FirstPass, lim: Limits, opts: SolverOptions, near: float
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], bool]:
-    """Pairs whose score may exceed ``row_lim[a] - col_lim[b] - near`` (score units).
+    """Pairs whose score may come within ``near`` of breaking the proof (see :class:`Limits`).
 
     Returns candidate rows and columns, and whether they are all of them: a block where some
-    pair certainly exceeds ``row_lim[a] - col_lim[b]`` only sends its worst pairs per row and
-    column.
+    pair certainly breaks the proof only sends its worst pairs per row and column.
+
+    A pair is flagged when ``code + col_term[group of a][b] > row_term[a]``: one table of column
+    terms per distinct ``row_k``, so that each comparison is one addition of small numbers.
     """
-    # Limits hold multiples of the large cardinality constant: their whole parts subtract
-    # exactly in float32 (they stay far below 2**24), and only the small fractional parts round.
-    # Where the whole parts differ, the limit is far outside 0..1 and the rounding is harmless.
-    row_hi = np.round(row_lim)
-    col_hi = np.round(col_lim)
-    with np.errstate(invalid="ignore"):
-        row_lo = np.where(np.isfinite(row_lim), row_lim - row_hi, 0.0).astype(np.float32)
-        col_lo = np.where(np.isfinite(col_lim), col_lim - col_hi, 0.0).astype(np.float32)
-    row_hi, col_hi = row_hi.astype(np.float32), col_hi.astype(np.float32)
-    scale = np.float32(CODE_SCALE)
-    offset = np.float32(near * CODE_SCALE)
-    # Float32 rounding of limits in code units stays far below one code.
-    slack = np.float32(1.0)
-    sure_codes = np.float32((SURE + near) * CODE_SCALE)
+    groups, row_group = np.unique(lim.row_k, return_inverse=True)
+    row_group = row_group.reshape(-1)
+    col_term = np.empty((groups.size, p.n_mentors), dtype=np.float32)
+    for g, k in enumerate(groups.tolist()):
+        value = -((k + lim.col_k - 1) * lim.big_score + lim.col_r) * CODE_SCALE
+        col_term[g] = np.where(lim.col_on, np.clip(value, -_CLIP, _CLIP), -_NEVER)
+    # Float32 rounding of these terms stays far below the one code of slack.
+    slack = 1.0
+    row_term = np.where(lim.row_on, np.clip((lim.row_r - near) * CODE_SCALE - slack, -_CLIP, _CLIP), _NEVER)
+    row_term = row_term.astype(np.float32)
+    sure = np.float32((SURE + near) * CODE_SCALE)
     per = max(1, opts.add_per_round)
 
     def work(r0: int, r1: int) -> tuple[np.ndarray, np.ndarray, bool]:
-        if not (row_hi[r0:r1] < np.inf).any():
+        if not lim.row_on[r0:r1].any():
             return np.zeros(0, np.int64), np.zeros(0, np.int64), True
-        block = fp.codes[r0:r1].astype(np.float32) if fp.codes is not None else to_codes(scorer.block(r0, r1))
-        limit = np.subtract.outer(row_hi[r0:r1], col_hi)
-        limit += np.subtract.outer(row_lo[r0:r1], col_lo)
-        limit *= scale
-        limit -= offset
-        excess = np.subtract(block, limit, out=limit)
-        excess[block == 0] = -np.inf
-        rr, cc = np.nonzero(excess > -slack)
+        block = fp.codes[r0:r1] if fp.codes is not None else to_codes(scorer.block(r0, r1))
+        total = col_term[row_group[r0:r1]]
+        total += block
+        rr, cc = np.nonzero(total > row_term[r0:r1, None])
+        feasible = block[rr, cc] > 0
+        rr, cc = rr[feasible], cc[feasible]
         if rr.size == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), True
-        val = excess[rr, cc]
-        if val.max() > sure_codes and rr.size > per:
+        val = total[rr, cc] - row_term[r0 + rr]
+        if val.max() > sure and rr.size > per:
             keep = _pick(rr, cc, val, per)
             return rr[keep].astype(np.int64) + r0, cc[keep].astype(np.int64), False
         return rr.astype(np.int64) + r0, cc.astype(np.int64), True
@@ -385,17 +414,13 @@ def _sparse(
     score, ok = pair_scores(p, fp.a, fp.b)
     arcs = Arcs(fp.a[ok], fp.b[ok], score[ok], n_b)
     dist = None
-    row_off = np.where(supply > 0, 0.0, np.inf)
-    col_off = np.where(seats > 0, 0.0, -np.inf)
     near = opts.near_slack
     while True:
         flow, dist = _timed(seconds, "flow", _flow_and_potentials, arcs, supply, seats, big, dist)
-        res = int(dist[-1])
         # A pair (a, b) keeps the proof when score * SCALE <= d[a] - d[b] - big; pairs within
         # ``near`` of breaking it are looked at too, since the next prices may break them.
-        row_lim = (dist[:n_a] - res - big) / SCALE + row_off
-        col_lim = (dist[n_a:-1] - res) / SCALE + col_off
-        rr, cc, complete = _timed(seconds, "screen", screen, p, scorer, fp, row_lim, col_lim, opts, near)
+        lim = Limits.from_potentials(dist, n_a, big, supply > 0, seats > 0)
+        rr, cc, complete = _timed(seconds, "screen", screen, p, scorer, fp, lim, opts, near)
         s, ok = pair_scores(p, rr, cc)
         excess = to_units(s) - (dist[rr] - dist[n_a + cc] - big)
         live = ok & (supply[rr] > 0) & (seats[cc] > 0)
