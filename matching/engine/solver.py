@@ -202,9 +202,11 @@ def first_pass(p: Encoded, scorer: FastScorer, seats: np.ndarray, opts: SolverOp
     col_rows = np.vstack([x[4] for x in parts])
     col_vals = np.vstack([x[5] for x in parts])
     kk = min(per_col, col_rows.shape[0])
-    best = np.argpartition(-col_vals, kk - 1, axis=0)[:kk] if kk else np.zeros((0, m), dtype=np.int64)
+    best = np.argsort(-col_vals, axis=0, kind="stable")[:kk] if kk else np.zeros((0, m), dtype=np.int64)
     pick_rows = np.take_along_axis(col_rows, best, axis=0)
-    pick_ok = np.take_along_axis(col_vals, best, axis=0) > FEASIBLE_CUT
+    # Each mentor class keeps top_k_per_seat mentee classes per free seat.
+    wanted = np.maximum(1, opts.top_k_per_seat * seats)
+    pick_ok = (np.take_along_axis(col_vals, best, axis=0) > FEASIBLE_CUT) & (np.arange(kk)[:, None] < wanted[None, :])
     pick_cols = np.broadcast_to(np.arange(m), pick_rows.shape)
     top_a = np.concatenate([x[0] for x in parts])
     top_b = np.concatenate([x[1] for x in parts])

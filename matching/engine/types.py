@@ -108,7 +108,7 @@ class SolverOptions:
     # matching be found on the first solve).
     top_k: int = 6
     top_k_per_seat: int = 3
-    random_extra: int = 2
+    random_extra: int = 1
     # Pairs breaking the optimality proof added per mentee class and per mentor class per round.
     add_per_round: int = 8
     # Pairs within this much of breaking the proof are added along with those that break it,
