@@ -16,6 +16,8 @@ tiny instance is not a slowdown), whether the engine is exact (same matched coun
 equal to 1e-9) and its peak memory. The last line is one JSON object with the summary.
 ``--dense-cache FILE`` keeps dense results between runs (the 20,000 x 10,000 solve needs about
 9 GB and two minutes per seed); delete the file to measure the dense solve again.
+``--results FILE`` keeps every instance's row, so that a family run in parts (the small shapes
+now, the large ones when the machine is quiet) ends with one summary over all of them.
 """
 
 from __future__ import annotations
@@ -219,11 +221,13 @@ def _load() -> str:
         return "load unknown"
 
 
-def run_family(only: set[str] | None, cache_path: Path | None) -> int:
+def run_family(only: set[str] | None, cache_path: Path | None, results_path: Path | None = None) -> int:
     cache: dict[str, dict] = {}
     if cache_path is not None and cache_path.exists():
         cache = json.loads(cache_path.read_text())
-    rows = []
+    kept: dict[str, dict] = {}
+    if results_path is not None and results_path.exists():
+        kept = json.loads(results_path.read_text())
     print(
         f"{'shape':<13} {'mentees':>7} {'mentors':>7} {'seed':>4} {'strategy':<9} {'engine s':>9} "
         f"{'dense s':>9} {'(solve)':>8} {'ratio':>7} {'(solve)':>7} {'exact':>5} {'peak MB':>8}  ({_load()})"
@@ -259,7 +263,9 @@ def run_family(only: set[str] | None, cache_path: Path | None) -> int:
                 "total": engine["total"],
                 "dense_total": dense["total"],
             }
-            rows.append(row)
+            kept[key] = row
+            if results_path is not None:
+                results_path.write_text(json.dumps(kept, indent=1))
             print(
                 f"{shape:<13} {n:>7} {m:>7} {seed:>4} {row['strategy']:<9} {row['engine_seconds']:>9.3f} "
                 f"{row['dense_seconds']:>9.3f} {row['dense_solve_seconds']:>8.3f} {row['ratio']:>7.2f} "
@@ -267,6 +273,7 @@ def run_family(only: set[str] | None, cache_path: Path | None) -> int:
                 f"  ({_load()})",
                 flush=True,
             )
+    rows = list(kept.values())
     five_k = [r["ratio"] for r in rows if r["mentees"] == 5000]
     huge = [r for r in rows if r["mentees"] == 20000]
     summary = {
@@ -293,10 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--family", action="store_true", help="run every named shape over several seeds")
     parser.add_argument("--only", help="with --family: comma-separated shapes to run")
     parser.add_argument("--dense-cache", type=Path, help="with --family: JSON file keeping dense results")
+    parser.add_argument("--results", type=Path, help="with --family: JSON file keeping every instance's row")
     args = parser.parse_args(argv)
     if args.family:
         only = set(args.only.split(",")) if args.only else None
-        return run_family(only, args.dense_cache)
+        return run_family(only, args.dense_cache, args.results)
 
     instance = (args.mentees, args.mentors, args.seed, args.shape)
     engine = in_child(_engine_child, instance)
