@@ -20,11 +20,16 @@ network only adds the arc a -> b, so it keeps the proof whenever
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
+
+T = TypeVar("T")
 
 # Scores in units of 2**-36 (~1.5e-11): costs times nodes stay far inside int64 for OR-Tools,
 # and BIG (matched count times SCALE) plus path sums stay exact in int64.
@@ -156,3 +161,34 @@ def spread(dist: np.ndarray, tail: np.ndarray, head: np.ndarray, cost: np.ndarra
     rows = is_row & (high < np.iinfo(np.int64).max)
     dist[rows] = high[rows]
     return dist
+
+
+@dataclass(eq=False)
+class ClassSolution:
+    arcs: Arcs
+    flow: NDArray[np.int64]
+    dist: NDArray[np.int64]
+    big: int
+    # Pairs with exact scores that the alternatives are read from, and the bound on the rest.
+    known: Arcs
+    row_bound: NDArray[np.float64]
+    has_feasible: NDArray[np.bool_]
+    rounds: list[dict[str, object]]
+    seconds: dict[str, float]
+
+
+def solve_network(
+    arcs: Arcs, supply: np.ndarray, seats: np.ndarray, big: int, start: np.ndarray | None
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The optimal flow on ``arcs`` and potentials proving it (started from ``start``)."""
+    flow = max_flow_min_cost(arcs, supply, seats)
+    graph = residual_arcs(arcs, flow, supply, seats, big)
+    dist = potentials(supply.size + seats.size + 1, *graph, start)
+    return flow, spread(dist, *graph, supply.size)
+
+
+def timed(seconds: dict[str, float], key: str, fn: Callable[..., T], *args: object) -> T:
+    tick = time.perf_counter()
+    out = fn(*args)
+    seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - tick
+    return out
