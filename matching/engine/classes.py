@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .encoding import Encoded
+from .encoding import Encoded, unique_keys
 from .types import OVERLAP
 
 
@@ -105,7 +105,7 @@ def class_problem(enc: Encoded, rows: Classes, cols: Classes) -> Encoded:
         m = enc.n_mentors
         a, b = rows.of[enc.excluded // m], cols.of[enc.excluded % m]
         keep = b >= 0
-        excluded = np.unique(a[keep] * cols.count + b[keep])
+        excluded = unique_keys(a[keep] * cols.count + b[keep])
     return Encoded(
         criteria=enc.criteria,
         mentee_ids=rows.reps.copy(),

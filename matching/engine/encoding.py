@@ -70,6 +70,15 @@ class Encoded:
         return self.capacity - used
 
 
+def unique_keys(keys: np.ndarray) -> NDArray[np.int64]:
+    """Sorted distinct integer keys. A sort, not ``np.unique``'s hash table, which slows to a
+    crawl on keys of the form ``row * width + column``."""
+    keys = np.sort(np.asarray(keys, dtype=np.int64), kind="stable")
+    if keys.size < 2:
+        return keys
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+
+
 def sorted_contains(sorted_keys: np.ndarray, keys: np.ndarray) -> NDArray[np.bool_]:
     """Membership of ``keys`` in an ascending unique array, without hashing."""
     if sorted_keys.size == 0:
@@ -86,7 +95,7 @@ def _ids(values: ArrayLike, side: str) -> NDArray[np.int64]:
     if arr.size and not np.issubdtype(arr.dtype, np.integer):
         raise ValueError(f"{side} ids must be integers")
     arr = arr.astype(np.int64)
-    if np.unique(arr).size != arr.size:
+    if unique_keys(arr).size != arr.size:
         uniq, counts = np.unique(arr, return_counts=True)
         raise ValueError(f"duplicate {side} id {int(uniq[counts > 1][0])}")
     return arr
@@ -177,7 +186,7 @@ def encode_arrays(
         e_pres.append(pa)
         m_pres.append(pb)
     excl = _pair_array(excluded, n, m, "excluded")
-    keys = np.unique(excl[:, 0] * m + excl[:, 1]) if excl.size else np.zeros(0, dtype=np.int64)
+    keys = unique_keys(excl[:, 0] * m + excl[:, 1])
     fix = _pair_array(fixed, n, m, "fixed")
     _validate_fixed(fix, keys, cap, e_ids, m_ids)
     return Encoded(

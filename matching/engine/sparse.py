@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
-from .encoding import Encoded
+from .encoding import Encoded, unique_keys
 from .flow import SCALE, Arcs, ClassSolution, solve_network, timed, to_units
 from .scoring import FEASIBLE_CUT, MARGIN, FastScorer, pair_scores
 from .types import SolverOptions
@@ -166,7 +166,7 @@ def first_pass(p: Encoded, scorer: FastScorer, seats: np.ndarray, opts: SolverOp
     chosen = np.concatenate([x[6] for x in parts])
     rows = np.concatenate([top_a[chosen], pick_rows[pick_ok]] + [x[7] for x in parts])
     cols = np.concatenate([top_b[chosen], pick_cols[pick_ok]] + [x[8] for x in parts])
-    keys = np.unique(rows * m + cols)
+    keys = unique_keys(rows * m + cols)
     return FirstPass(
         a=keys // m,
         b=keys % m,
