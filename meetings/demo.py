@@ -27,6 +27,8 @@ from cohorts.models import Pair, PairStatus
 from .enums import AgendaItemKind, GoalFramework, GoalStatus, MeetingStatus
 from .models import ActionItem, AgendaItem, Goal, Meeting, PairMessage, PairSettings, PrivateNote
 from .services.agenda import agenda_prepare
+from .services.pairs import pair_message_post
+from .services.reminders import pairs_at_risk_flag
 from .services.scheduling import local_to_utc
 
 AT_RISK_MENTEE = "mentee17@demo.test"
@@ -113,6 +115,21 @@ def seed(context: dict) -> None:
                 _seed_no_contact(pair, now)
             else:
                 _seed_regular(pair, index, now)
+        _seed_notifications(pairs, now)
+
+
+def _seed_notifications(pairs: list[Pair], now: datetime.datetime) -> None:
+    """What the nightly health check and a new message leave in people's notification lists
+    (and, on `make run`, print as emails): the coordinators' digest of pairs needing
+    attention, the flagged pairs' nudges, and a fresh message for mentee1."""
+    pairs_at_risk_flag(now=now)
+    first = pairs[0]
+    pair_message_post(
+        pair=first,
+        by=first.mentor.user,
+        text="I found the talk on system design interviews I mentioned; the link is in our agenda for next time.",
+        now=now,
+    )
 
 
 def _at(pair: Pair, day: datetime.date) -> datetime.datetime:

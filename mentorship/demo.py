@@ -8,7 +8,7 @@ from django.apps import apps
 from django.conf import settings
 
 from .enums import OrgRole
-from .models import Organization, OrganizationMembership, Program, User
+from .models import Delivery, NotificationPreference, Organization, OrganizationMembership, Program, User
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORG_NAME = "Demo Tech Mentoring"
@@ -114,6 +114,10 @@ def seed_demo() -> list[str]:
     }
     for step in demo_steps():
         step(context)
+    # One mentor reads her pair's messages in the daily digest: the preference page shows it.
+    NotificationPreference.objects.get_or_create(
+        user=mentors[1], kind="meeting-message", defaults={"delivery": Delivery.DIGEST}
+    )
 
     base = settings.SITE_URL
     return [

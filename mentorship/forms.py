@@ -2,7 +2,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import TIME_ZONES, Program, User
+from .enums import OrgRole
+from .models import TIME_ZONES, Delivery, Program, User
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(TIME_ZONES)]
 
@@ -37,14 +38,27 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProgramForm(forms.ModelForm):
+    required_emails = forms.MultipleChoiceField(
+        label=_("Emails participants cannot turn off"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "People choose for themselves how they get each kind of email (right away, in a daily digest, or not "
+            "at all). Tick the ones this program needs everybody to get right away."
+        ),
+    )
+
     class Meta:
         model = Program
-        fields = ["name", "description", "is_active"]
+        fields = ["name", "description", "is_active", "required_emails"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, organization, **kwargs):
+        from .notifications import PROGRAM_OPTIONAL  # noqa: PLC0415 -- notifications import models
+
         self.organization = organization
         super().__init__(*args, **kwargs)
+        self.fields["required_emails"].choices = [(kind.key, kind.label) for kind in PROGRAM_OPTIONAL]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -74,3 +88,42 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Please give the name people should see."))
         return name
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per kind of email: right away, in the daily digest, or off. Kinds that
+    every program needs are listed without a choice; kinds a person's program requires
+    keep the choice (it applies to their other programs) and say which program overrides it."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        from .notifications import G_COORDINATION, KINDS  # noqa: PLC0415 -- notifications import models
+
+        super().__init__(*args, **kwargs)
+        chosen = dict(user.notification_preferences.values_list("kind", "delivery"))
+        required_by = programs_requiring(user=user)
+        coordinates = user.org_memberships.filter(role=OrgRole.COORDINATOR).exists()
+        groups: dict[str, list] = {}
+        for kind in KINDS.values():
+            if not kind.email or (kind.group == G_COORDINATION and not coordinates):
+                continue
+            entry = {"kind": kind, "field": None, "required_by": required_by.get(kind.key, [])}
+            if not kind.always:
+                self.fields[kind.key] = forms.ChoiceField(
+                    label=kind.label,
+                    choices=Delivery.choices,
+                    initial=chosen.get(kind.key, Delivery.IMMEDIATE),
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                )
+                entry["field"] = self[kind.key]
+            groups.setdefault(str(kind.group), []).append(entry)
+        self.groups = list(groups.items())
+
+
+def programs_requiring(*, user: User) -> dict[str, list[str]]:
+    """For each kind of email, the names of the person's programs that require it."""
+    names: dict[str, list[str]] = {}
+    programs = Program.objects.filter(cohorts__enrollments__user=user).distinct().order_by("name")
+    for name, required in programs.values_list("name", "required_emails"):
+        for key in required or []:
+            names.setdefault(key, []).append(name)
+    return names

@@ -58,6 +58,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_time_zone],
         help_text=_("Meeting times are shown to you in this time zone."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of the pages and emails you get. Leave empty to follow your browser."),
+    )
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can sign in to the admin site."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -136,6 +142,9 @@ class Program(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive programs are kept for their history.")
     )
+    # Kinds of email (see mentorship.notifications.KINDS) that participants of this program
+    # receive right away whatever their own preferences say.
+    required_emails = models.JSONField(_("emails people cannot turn off"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -179,3 +188,89 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} at {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+# --- Notifications ----------------------------------------------------------------------
+
+
+class Delivery(models.TextChoices):
+    """How a person wants one kind of email."""
+
+    IMMEDIATE = "immediate", _("Right away")
+    DIGEST = "digest", _("In a daily digest")
+    OFF = "off", _("Off (in the app only)")
+
+
+class EmailState(models.TextChoices):
+    """What became of the email behind a notification."""
+
+    NONE = "none", _("No email")
+    SENT = "sent", _("Emailed")
+    DIGEST_PENDING = "digest_pending", _("Waiting for the daily digest")
+    DIGESTED = "digested", _("Sent in a digest")
+    OFF = "off", _("Not emailed (turned off)")
+
+
+class Digest(models.Model):
+    """One daily digest email: unique per person and (their local) day, so that a digest task
+    run twice, or by two workers at once, sends each person one digest a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    item_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_person_a_day")]
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"
+
+
+class Notification(models.Model):
+    """Something that happened for a person, listed in the app (and emailed, or put in the
+    digest, as the person prefers). The title is rendered in the person's language when
+    the event happens; the link leads to what it is about."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NONE)
+    digest = models.ForeignKey(Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_list"),
+            # The unread count in the navigation, asked for every minute by every open page.
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+            models.Index(
+                fields=["user"], condition=models.Q(email_state="digest_pending"), name="notification_digest_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of email; without a row the kind's default applies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=60)
+    delivery = models.CharField(max_length=20, choices=Delivery.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.delivery}"

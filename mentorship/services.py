@@ -28,17 +28,34 @@ def membership_set(*, organization: Organization, user: User, role: str) -> Orga
     return membership
 
 
-def program_create(*, organization: Organization, name: str, description: str = "", is_active: bool = True) -> Program:
-    program = Program(organization=organization, name=name, description=description, is_active=is_active)
+def program_create(
+    *,
+    organization: Organization,
+    name: str,
+    description: str = "",
+    is_active: bool = True,
+    required_emails: list[str] | None = None,
+) -> Program:
+    program = Program(
+        organization=organization,
+        name=name,
+        description=description,
+        is_active=is_active,
+        required_emails=list(required_emails or []),
+    )
     program.full_clean()
     program.save()
     return program
 
 
-def program_update(*, program: Program, name: str, description: str, is_active: bool) -> Program:
+def program_update(
+    *, program: Program, name: str, description: str, is_active: bool, required_emails: list[str] | None = None
+) -> Program:
     program.name = name
     program.description = description
     program.is_active = is_active
+    if required_emails is not None:
+        program.required_emails = list(required_emails)
     program.full_clean()
     program.save()
     return program

@@ -67,6 +67,14 @@ INVITATION_MAX_AGE_DAYS = env_int("DJANGO_INVITATION_DAYS", 14)
 SITE_NAME = env.str("DJANGO_SITE_NAME", default="Mentorship")
 # Used in emails, where no request is at hand to build absolute links from.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# In-app notifications older than this are deleted by a nightly task.
+NOTIFICATION_RETENTION_DAYS = env_int("DJANGO_NOTIFICATION_DAYS", 90)
+# The local hour (in each person's time zone) from which their daily digest is sent.
+DIGEST_HOUR = env_int("DJANGO_DIGEST_HOUR", 7)
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("DJANGO_DIGEST_HOUR must be an hour from 0 to 23.")
+if NOTIFICATION_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("DJANGO_NOTIFICATION_DAYS must be at least 1.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -334,6 +342,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
     "showcase-send-term-reminders": {"task": "showcase.send_term_reminders", "schedule": crontab(hour=7, minute=45)},
+    # Hourly: each person's digest goes out once their own local DIGEST_HOUR has come.
+    "mentorship-send-digests": {"task": "mentorship.send_digests", "schedule": crontab(minute=10)},
+    "mentorship-prune-notifications": {"task": "mentorship.prune_notifications", "schedule": crontab(hour=3, minute=40)},
 }
 
 # --- Logging ----------------------------------------------------------------------------

@@ -79,3 +79,19 @@ def task_recover_jobs() -> dict[str, int]:
     if any(counts.values()):
         logger.warning("Job recovery: %s", counts)
     return counts
+
+
+@shared_task(name="mentorship.send_digests")
+def task_send_digests() -> int:
+    from .notifications import digests_send  # noqa: PLC0415 -- notifications import this module
+
+    return digests_send()
+
+
+@shared_task(name="mentorship.prune_notifications")
+def task_prune_notifications() -> int:
+    from .notifications import notifications_prune  # noqa: PLC0415 -- notifications import this module
+
+    deleted = notifications_prune()
+    logger.info("Pruned %d old notification(s)", deleted)
+    return deleted

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import notification_views, views
 
 mentorship_patterns = [
     path("accounts/profile/", views.profile, name="profile"),
@@ -10,6 +10,12 @@ mentorship_patterns = [
     path("orgs/<slug:slug>/programs/new/", views.program_create_view, name="program-create"),
     path("programs/<int:pk>/", views.program_detail_view, name="program-detail"),
     path("programs/<int:pk>/edit/", views.program_update_view, name="program-update"),
+    path("notifications/", notification_views.notification_list, name="notification-list"),
+    path("notifications/badge/", notification_views.notification_badge, name="notification-badge"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification-read-all"),
+    path("notifications/settings/", notification_views.notification_preferences, name="notification-preferences"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification-read"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification-open"),
 ]
 
 urlpatterns = [

@@ -13,17 +13,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment
 from mentorship.models import User
+from mentorship.notifications import notify
 from questionnaires.selectors import matching_answers
 
 from ..enums import EventKind, ProposalStatus, SuggestionStatus, Threshold, VoteChoice
 from ..models import Proposal, ProposalEvent, Suggestion, Vote
-from ..selectors import is_never_again, matching_settings_of, mentors_with_seats
+from ..selectors import cohort_coordinators, is_never_again, matching_settings_of, mentors_with_seats
 from .scoring import PairScore, pair_score
 
 # Audit events written per insert when a round supersedes many proposals at once.
@@ -130,7 +132,22 @@ def _decide_from_votes(proposal: Proposal) -> str | None:
         update_fields=["status", "decided_at", "decided_by", "decided_directly", "decision_reason", "updated_at"]
     )
     _event(proposal, EventKind.DECISION, actor=None, outcome=outcome, comment=reason)
+    _tell_reviewers(proposal, "vote-result", skip=None, outcome=proposal.get_status_display(), reason=reason)
     return outcome
+
+
+def _tell_reviewers(proposal: Proposal, kind: str, *, skip: User | None, **context) -> None:
+    """Put a vote's comment or a decision in the lists of the subcommittee and the
+    coordinators (never of the two people the proposal is about, nor of its author)."""
+    parties = set(
+        Enrollment.objects.filter(pk__in=[proposal.mentee_id, proposal.mentor_id]).values_list("user_id", flat=True)
+    )
+    members = [seat.user for seat in proposal.cohort.subcommittee.select_related("user")]
+    people = [
+        p for p in members + cohort_coordinators(cohort=proposal.cohort) if p.pk not in parties and p != skip
+    ]
+    url = reverse("matching:proposal-detail", kwargs={"pk": proposal.cohort_id, "proposal_pk": proposal.pk})
+    notify(users=people, kind=kind, context={"proposal": proposal, "cohort": proposal.cohort, "url": url, **context})
 
 
 @transaction.atomic
@@ -159,6 +176,10 @@ def vote_cast(*, proposal: Proposal, member: User, choice: str, comment: str = "
         raise ValidationError(_("You are one of the two people of this pair: you can only recuse."))
     Vote.objects.update_or_create(proposal=proposal, member=member, defaults={"choice": choice, "comment": comment})
     _event(proposal, EventKind.VOTE, actor=member, outcome=choice, comment=comment)
+    if comment:
+        _tell_reviewers(
+            proposal, "vote-cast", skip=member, actor=member, choice=VoteChoice(choice).label, comment=comment
+        )
     _decide_from_votes(proposal)
     return proposal
 

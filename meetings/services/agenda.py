@@ -3,16 +3,19 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cohorts.models import Cohort, Pair
 from mentorship.models import User
+from mentorship.notifications import notify
 from questionnaires.selectors import first_meeting_questions as cohort_first_meeting_questions
 
 from ..enums import ACTIVE_GOAL_STATUSES, OPEN_MEETING_STATUSES, AgendaItemKind, MeetingStatus
 from ..models import ActionItem, AgendaItem, Meeting, PrivateNote
+from ..selectors import other_person
 from .pairs import require_can_meet, require_member
 
 AGENDA_ITEM_MAX_LENGTH = 500
@@ -124,9 +127,22 @@ def agenda_item_add(*, meeting: Meeting, by: User, text: str) -> AgendaItem:
     if listed is not None:
         return listed
     position = (meeting.agenda_items.aggregate(top=Max("position"))["top"] or 0) + 1
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         meeting=meeting, kind=AgendaItemKind.TOPIC, text=text, added_by=by, position=position
     )
+    other = other_person(meeting.pair, by)
+    if other is not None:
+        notify(
+            users=[other],
+            kind="agenda-item-added",
+            context={
+                "author": by,
+                "item": item,
+                "meeting": meeting,
+                "url": reverse("meetings:meeting-detail", kwargs={"pk": meeting.pk}),
+            },
+        )
+    return item
 
 
 @transaction.atomic

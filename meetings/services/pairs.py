@@ -113,5 +113,6 @@ def pair_message_post(*, pair: Pair, by: User, text: str, now: datetime.datetime
                 "message": message,
                 "pair_url": reverse("meetings:pair-detail", kwargs={"pk": pair.pk}),
             },
+            cohort=pair.cohort,
         )
     return message

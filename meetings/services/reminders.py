@@ -55,7 +55,7 @@ def _claim(*, kind: str, key: str, pair_id: int, meeting_id: int | None = None, 
 def _open_meetings_of_meeting_pairs() -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         status__in=OPEN_MEETING_STATUSES, pair__status=PairStatus.ACTIVE, pair__cohort__phase__in=meet_phases()
-    ).select_related("pair__mentor__user", "pair__mentee__user")
+    ).select_related("pair__mentor__user", "pair__mentee__user", "pair__cohort__program")
 
 
 def _to_both(meeting: Meeting, template: str) -> None:
@@ -71,6 +71,7 @@ def _to_both(meeting: Meeting, template: str) -> None:
                 "meeting_url": reverse("meetings:meeting-detail", kwargs={"pk": meeting.pk}),
                 "log_url": reverse("meetings:meeting-log", kwargs={"pk": meeting.pk}),
             },
+            cohort=pair.cohort,
         )
 
 
@@ -181,6 +182,7 @@ def _flag_cohort(cohort: Cohort, now: datetime.datetime) -> int:
                 to=[person],
                 template="meeting-at-risk-pair",
                 context={"recipient": person, "other": other, "coordinators": coordinators, **entry},
+                cohort=cohort,
             )
     return len(flagged)
 
@@ -196,7 +198,7 @@ def monthly_checkins_send(*, now: datetime.datetime | None = None) -> int:
     today = today_utc(now)
     pairs = last_contact_at(
         pairs=Pair.objects.filter(status=PairStatus.ACTIVE, cohort__phase__in=meet_phases())
-    ).select_related("mentor__user", "mentee__user")
+    ).select_related("mentor__user", "mentee__user", "cohort__program")
     sent = 0
     for pair in pairs:
         last = max(moment for moment in (pair.matched_at, pair.last_held_at, pair.last_message_at) if moment)
@@ -218,6 +220,7 @@ def monthly_checkins_send(*, now: datetime.datetime | None = None) -> int:
                     "pair_url": reverse("meetings:pair-detail", kwargs={"pk": pair.pk}),
                     "propose_url": reverse("meetings:meeting-create", kwargs={"pk": pair.pk}),
                 },
+                cohort=pair.cohort,
             )
             sent += 1
     logger.info("Monthly check-in reminders sent: %d", sent)

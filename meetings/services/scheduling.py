@@ -88,7 +88,12 @@ def _meeting_context(meeting: Meeting, recipient: User, **extra: object) -> dict
 def _tell_other(meeting: Meeting, by: User, template: str, **extra: object) -> None:
     other = other_person(meeting.pair, by)
     if other is not None:
-        email_queue(to=[other], template=template, context=_meeting_context(meeting, other, by=by, **extra))
+        email_queue(
+            to=[other],
+            template=template,
+            context=_meeting_context(meeting, other, by=by, **extra),
+            cohort=meeting.pair.cohort,
+        )
 
 
 @transaction.atomic

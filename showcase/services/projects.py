@@ -123,6 +123,7 @@ def progress_update_post(*, project: Project, by: User, text: str) -> ProjectUpd
             to=[mentor],
             template="showcase-update-posted",
             context={"user": mentor, "mentee": by, "project": project, "update": update, "url": url},
+            cohort=project.enrollment.cohort,
         )
     return update
 
@@ -151,5 +152,6 @@ def update_comment_post(*, update: ProjectUpdate, by: User, text: str) -> Update
             to=[person],
             template="showcase-comment-posted",
             context={"user": person, "author": by, "project": project, "comment": comment, "url": url},
+            cohort=project.enrollment.cohort,
         )
     return comment

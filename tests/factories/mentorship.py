@@ -5,9 +5,16 @@ import factory
 from django.contrib.auth import get_user_model
 
 from mentorship.enums import OrgRole
-from mentorship.models import Organization, OrganizationMembership, Program
+from mentorship.models import Notification, Organization, OrganizationMembership, Program
 
-__all__ = ["DEFAULT_PASSWORD", "MembershipFactory", "OrganizationFactory", "ProgramFactory", "UserFactory"]
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "MembershipFactory",
+    "NotificationFactory",
+    "OrganizationFactory",
+    "ProgramFactory",
+    "UserFactory",
+]
 
 DEFAULT_PASSWORD = "correct-horse-battery-2026"
 
@@ -50,3 +57,13 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Program {n}")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = "meeting-message"
+    title = factory.Sequence(lambda n: f"Something happened ({n})")
+    url = "/"

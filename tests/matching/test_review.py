@@ -17,6 +17,7 @@ from matching.services.review import (
     vote_cast,
 )
 from matching.services.runs import match_run_start
+from mentorship.models import Notification
 from tests.factories import ExclusionFactory, MentorEnrollmentFactory, ProposalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,34 @@ def test_two_approvals_of_three_members_approve(proposal, members):
         (EventKind.VOTE, VoteChoice.APPROVE, members[1].pk),
         (EventKind.DECISION, ProposalStatus.APPROVED, None),
     ]
+
+
+def test_a_commented_vote_and_the_decision_reach_the_other_reviewers_and_coordinators_in_the_app(
+    proposal, members, coordinator
+):
+    vote_cast(proposal=proposal, member=members[0], choice=VoteChoice.APPROVE)
+    vote_cast(proposal=proposal, member=members[1], choice=VoteChoice.APPROVE, comment="Same city, same track")
+
+    listed = sorted(Notification.objects.values_list("user__full_name", "kind"))
+    expected = [(m.full_name, "vote-cast") for m in (members[0], members[2])] + [
+        (m.full_name, "vote-result") for m in members
+    ]
+    assert listed == sorted([*expected, (coordinator.full_name, "vote-cast"), (coordinator.full_name, "vote-result")])
+    result = Notification.objects.filter(kind="vote-result").first()
+    mentee, mentor = proposal.mentee.user.get_full_name(), proposal.mentor.user.get_full_name()
+    assert result.title == f"Approved by the votes: {mentee} and {mentor} ({proposal.cohort.name})"
+    assert result.url == f"/cohorts/{proposal.cohort_id}/matching/proposals/{proposal.pk}/"
+    comment = Notification.objects.filter(kind="vote-cast").first()
+    assert comment.title == f"Member 2 voted “approve” on {mentee} and {mentor}: “Same city, same track”"
+
+
+def test_the_people_of_a_proposal_never_see_its_votes_in_their_list(proposal, members):
+    proposal.mentee.user = members[2]
+    proposal.mentee.save()
+
+    vote_cast(proposal=proposal, member=members[0], choice=VoteChoice.APPROVE, comment="Fine")
+
+    assert not Notification.objects.filter(user=members[2]).exists()
 
 
 def test_a_rejection_needs_a_comment(proposal, members):

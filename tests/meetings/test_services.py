@@ -31,6 +31,7 @@ from meetings.services.scheduling import (
     meeting_propose,
     meeting_reschedule,
 )
+from mentorship.models import Notification
 from questionnaires.enums import Kind
 from questionnaires.templates import TEMPLATES
 from tests.factories import (
@@ -648,6 +649,20 @@ def test_agenda_item_add_move_tick_and_remove(pair, mentee, mentor):
     ]
     agenda_item_remove(item=first, by=mentor)
     assert list(meeting.agenda_items.values_list("text", flat=True)) == ["Interview practice"]
+
+
+def test_agenda_item_add_tells_the_other_person_in_the_app(pair, mentee, mentor):
+    meeting = MeetingFactory(pair=pair)
+
+    agenda_item_add(meeting=meeting, by=mentee, text="My portfolio")
+
+    notification = Notification.objects.get()
+    assert (notification.user, notification.kind, notification.url) == (
+        mentor,
+        "agenda-item-added",
+        f"/meetings/{meeting.pk}/",
+    )
+    assert notification.title.startswith(f"{mentee.full_name} added “My portfolio” to the agenda of your meeting on ")
 
 
 def test_agenda_item_add_twice_lists_the_topic_once(pair, mentee, mentor):
