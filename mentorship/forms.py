@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OrgRole
-from .models import TIME_ZONES, Delivery, Program, User
+from .models import TIME_ZONES, ApiAccess, Delivery, Program, User
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(TIME_ZONES)]
 
@@ -127,3 +127,15 @@ def programs_requiring(*, user: User) -> dict[str, list[str]]:
         for key in required or []:
             names.setdefault(key, []).append(name)
     return names
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What will use the key, e.g. “HR system nightly sync”.")
+    )
+    access = forms.ChoiceField(label=_("Access"), choices=ApiAccess.choices, initial=ApiAccess.READ)
+    can_read_sensitive = forms.BooleanField(
+        label=_("May read answers to sensitive questions"),
+        required=False,
+        help_text=_("Demographic and other answers marked sensitive. Leave this off unless the integration needs them."),
+    )

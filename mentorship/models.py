@@ -274,3 +274,51 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.kind} {self.delivery}"
+
+
+# --- Integrations: API tokens -----------------------------------------------------------
+
+
+class ApiAccess(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A key for one organization's integrations (an HR system, a data warehouse).
+
+    Only a SHA-256 hash of the key is stored: the key is shown once, when it is created.
+    The prefix (the key's first characters) lets a coordinator tell keys apart.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, e.g. “HR system nightly sync”."))
+    prefix = models.CharField(max_length=16, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    access = models.CharField(_("access"), max_length=10, choices=ApiAccess.choices, default=ApiAccess.READ)
+    can_read_sensitive = models.BooleanField(
+        _("may read sensitive answers"),
+        default=False,
+        help_text=_("Demographic and other answers marked sensitive. Leave off unless the integration needs them."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def can_write(self) -> bool:
+        return self.access == ApiAccess.WRITE

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_celery_beat",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
     "mentorship",
     "cohorts",
     "questionnaires",
@@ -345,6 +347,33 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: each person's digest goes out once their own local DIGEST_HOUR has come.
     "mentorship-send-digests": {"task": "mentorship.send_digests", "schedule": crontab(minute=10)},
     "mentorship-prune-notifications": {"task": "mentorship.prune_notifications", "schedule": crontab(hour=3, minute=40)},
+}
+
+# --- REST API ---------------------------------------------------------------------------
+
+# Requests per key, and per client address (counted before the key is checked).
+API_RATE = env.str("DJANGO_API_RATE", default="1200/hour")
+API_ADDRESS_RATE = env.str("DJANGO_API_ADDRESS_RATE", default="120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["mentorship.api_auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["mentorship.api_auth.HasApiToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["mentorship.api_auth.PerKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": API_RATE, "api_address": API_ADDRESS_RATE},
+    "DEFAULT_PAGINATION_CLASS": "mentorship.api_auth.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": (
+        "Read an organization's programs, cohorts, people, pairs and questionnaire responses, and invite "
+        "people. Authenticate with `Authorization: Bearer <key>`, a key a coordinator creates in the app."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
 # --- Logging ----------------------------------------------------------------------------

@@ -1,13 +1,22 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
-from . import notification_views, views
+from . import api, integration_views, notification_views, views
 
 mentorship_patterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/time-zone/", views.time_zone_set, name="time-zone-set"),
     path("orgs/<slug:slug>/", views.organization_detail_view, name="organization-detail"),
     path("orgs/<slug:slug>/programs/new/", views.program_create_view, name="program-create"),
+    path("orgs/<slug:slug>/integrations/", integration_views.integrations_view, name="integrations"),
+    path("orgs/<slug:slug>/integrations/keys/", integration_views.api_token_create_view, name="api-token-create"),
+    path(
+        "orgs/<slug:slug>/integrations/keys/<int:pk>/revoke/",
+        integration_views.api_token_revoke_view,
+        name="api-token-revoke",
+    ),
     path("programs/<int:pk>/", views.program_detail_view, name="program-detail"),
     path("programs/<int:pk>/edit/", views.program_update_view, name="program-update"),
     path("notifications/", notification_views.notification_list, name="notification-list"),
@@ -21,6 +30,9 @@ mentorship_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("allauth.urls")),
+    # The REST API for integrations, versioned; its OpenAPI schema is public.
+    path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/v1/", include((api.urlpatterns(), "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("", include((mentorship_patterns, "mentorship"))),
     path("", include("cohorts.urls")),

@@ -71,3 +71,26 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail("chromium is not on PATH: the browser tests cannot run (install Debian's chromium).")
         pytest.skip("chromium is not on PATH")
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+# --- REST API ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_client(organization, coordinator):
+    """``api_client(access="read", sensitive=False, org=None)``: a DRF test client carrying a
+    fresh key of the organization (by default the ``organization`` fixture's)."""
+    from rest_framework.test import APIClient
+
+    from mentorship.integrations import api_token_create
+
+    def make(access="read", sensitive=False, org=None):
+        token, key = api_token_create(
+            organization=org or organization, name="Test key", access=access, can_read_sensitive=sensitive, by=coordinator
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        client.token, client.key = token, key
+        return client
+
+    return make
