@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OrgRole
-from .models import TIME_ZONES, ApiAccess, Delivery, Program, User
+from .models import TIME_ZONES, ApiAccess, Delivery, Program, User, WebhookEvent
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(TIME_ZONES)]
 
@@ -139,3 +139,16 @@ class ApiTokenForm(forms.Form):
         required=False,
         help_text=_("Demographic and other answers marked sensitive. Leave this off unless the integration needs them."),
     )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Your system's address that receives the events (https, on the public internet)."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)

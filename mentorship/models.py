@@ -322,3 +322,70 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.access == ApiAccess.WRITE
+
+
+# --- Integrations: webhooks -------------------------------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    PAIR_PUBLISHED = "pair.published", _("A pair is published")
+    PAIR_AT_RISK = "pair.at_risk", _("A pair is at risk or has had no contact")
+    MEETING_LOGGED = "meeting.logged", _("A meeting is logged")
+    PHASE_MOVED = "cohort.phase_moved", _("A cohort moves to another phase")
+    PERSON_ENROLLED = "person.enrolled", _("A person is enrolled (accepted into a cohort)")
+
+
+class Webhook(models.Model):
+    """A URL of one organization's system told about events, each delivery signed with
+    HMAC-SHA256 over the body with the webhook's secret (shown once, when created)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    secret = models.CharField(max_length=100, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Failed attempts in a row; a success sets it back to 0. Too many disable the webhook.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook, and how its attempts went: the delivery log."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    # One of WebhookEvent, or "ping" for a test a coordinator sent.
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_excerpt = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook} ({self.status})"

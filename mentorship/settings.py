@@ -347,6 +347,8 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: each person's digest goes out once their own local DIGEST_HOUR has come.
     "mentorship-send-digests": {"task": "mentorship.send_digests", "schedule": crontab(minute=10)},
     "mentorship-prune-notifications": {"task": "mentorship.prune_notifications", "schedule": crontab(hour=3, minute=40)},
+    # Webhook attempts whose delayed retry was lost (or ran in-process) are sent again.
+    "mentorship-retry-webhooks": {"task": "mentorship.retry_webhooks", "schedule": crontab(minute="*/5")},
 }
 
 # --- REST API ---------------------------------------------------------------------------
@@ -375,6 +377,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# --- Webhooks and chat alerts ------------------------------------------------------------
+
+# Outbound requests to addresses coordinators register: private and loopback addresses are
+# refused unless this is on (tests, local development). Never on in production.
+OUTBOUND_ALLOW_PRIVATE = env_bool("DJANGO_OUTBOUND_ALLOW_PRIVATE", default=DEBUG)
+OUTBOUND_TIMEOUT = env_int("DJANGO_OUTBOUND_TIMEOUT", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("DJANGO_WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_DISABLE_AFTER = env_int("DJANGO_WEBHOOK_DISABLE_AFTER", 15)
 
 # --- Logging ----------------------------------------------------------------------------
 

@@ -95,3 +95,25 @@ def task_prune_notifications() -> int:
     deleted = notifications_prune()
     logger.info("Pruned %d old notification(s)", deleted)
     return deleted
+
+
+@shared_task(name="mentorship.deliver_webhook", bind=True, max_retries=None, acks_late=True)
+def task_deliver_webhook(self, *, delivery_id: int) -> str:
+    """One attempt; a failed one is tried again later with a growing delay (the delivery row
+    counts the attempts and says when the webhook gives up)."""
+    from .webhooks import webhook_deliver  # noqa: PLC0415 -- webhooks import this module
+
+    delay = webhook_deliver(delivery_id=delivery_id)
+    if delay is None:
+        return "done"
+    if self.request.is_eager:
+        # In-process there is no delayed retry: the periodic sweep sends it when it is due.
+        return f"retry in {delay}s"
+    raise self.retry(countdown=delay)
+
+
+@shared_task(name="mentorship.retry_webhooks")
+def task_retry_webhooks() -> int:
+    from .webhooks import webhook_deliveries_due  # noqa: PLC0415 -- webhooks import this module
+
+    return webhook_deliveries_due()

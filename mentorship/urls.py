@@ -17,6 +17,15 @@ mentorship_patterns = [
         integration_views.api_token_revoke_view,
         name="api-token-revoke",
     ),
+    path("orgs/<slug:slug>/integrations/webhooks/", integration_views.webhook_create_view, name="webhook-create"),
+    path(
+        "orgs/<slug:slug>/integrations/webhooks/<int:pk>/", integration_views.webhook_detail_view, name="webhook-detail"
+    ),
+    path(
+        "orgs/<slug:slug>/integrations/webhooks/<int:pk>/<str:action>/",
+        integration_views.webhook_action_view,
+        name="webhook-action",
+    ),
     path("programs/<int:pk>/", views.program_detail_view, name="program-detail"),
     path("programs/<int:pk>/edit/", views.program_update_view, name="program-update"),
     path("notifications/", notification_views.notification_list, name="notification-list"),

@@ -94,3 +94,44 @@ def api_client(organization, coordinator):
         return client
 
     return make
+
+
+# --- A receiving HTTP server on 127.0.0.1 (webhooks, chat channels) ---------------------------
+
+
+@pytest.fixture
+def receiver(settings):
+    """A real HTTP server on 127.0.0.1 that records each POST and answers with the statuses
+    queued in ``receiver.statuses`` (200 once they run out). Outbound requests to private
+    addresses are allowed for the test."""
+    import http.server
+    import threading
+
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+
+    class Receiver:
+        requests: list = []
+        statuses: list = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            Receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            status = Receiver.statuses.pop(0) if Receiver.statuses else 200
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"ok" if status < 300 else b"nope")
+
+        def log_message(self, *args):
+            pass
+
+    Receiver.requests, Receiver.statuses = [], []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield Receiver
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mentorship.models import Program, User
+from mentorship.models import Program, User, WebhookEvent
 from mentorship.notifications import email_queue
+from mentorship.webhooks import webhook_emit
 
 from .. import hooks
 from ..enums import ACTIVE_ENROLLMENT_STATUSES, PHASE_ORDER, CohortPhase, EnrollmentStatus, ParticipantRole
@@ -247,6 +248,11 @@ def cohort_move_phase(*, cohort: Cohort, target: str, by: User) -> Cohort:
     cohort.phase = target
     cohort.save(update_fields=["phase", "updated_at"])
     PhaseChange.objects.create(cohort=cohort, from_phase=previous, to_phase=target, changed_by=by)
+    webhook_emit(
+        organization_id=cohort.organization_id,
+        event=WebhookEvent.PHASE_MOVED,
+        data={"cohort": {"id": cohort.pk, "name": cohort.name}, "from": previous, "to": target},
+    )
     forward = PHASE_ORDER.index(target) > PHASE_ORDER.index(previous)
     if forward and target in PHASE_EMAILS:
         recipients = User.objects.filter(

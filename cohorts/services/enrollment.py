@@ -5,8 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.models import User
+from mentorship.models import User, WebhookEvent
 from mentorship.notifications import email_queue
+from mentorship.webhooks import person_data, webhook_emit
 
 from ..enums import EnrollmentStatus, ParticipantRole
 from ..models import Cohort, Enrollment, PairStatus
@@ -105,6 +106,7 @@ def enrollment_join_invited(
             "decided_by": invited_by,
         },
     )
+    enrolled_emit(enrollment=enrollment)
     return enrollment
 
 
@@ -138,7 +140,26 @@ def enrollment_decide(*, enrollment: Enrollment, status: str, by: User) -> Enrol
         template=DECISIONS[status],
         context={"cohort": enrollment.cohort, "enrollment": enrollment},
     )
+    if status == EnrollmentStatus.ACCEPTED:
+        enrolled_emit(enrollment=enrollment)
     return enrollment
+
+
+def enrolled_emit(*, enrollment: Enrollment) -> None:
+    """Tell the organization's webhooks that a person is in the cohort (accepted)."""
+    webhook_emit(
+        organization_id=enrollment.cohort.organization_id,
+        event=WebhookEvent.PERSON_ENROLLED,
+        data={
+            "enrollment": {
+                "id": enrollment.pk,
+                "cohort": enrollment.cohort_id,
+                "role": enrollment.role,
+                "status": enrollment.status,
+            },
+            "person": person_data(enrollment.user),
+        },
+    )
 
 
 def enrollment_decide_bulk(

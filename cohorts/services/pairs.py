@@ -10,7 +10,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorship.models import User
+from mentorship.models import User, WebhookEvent
+from mentorship.webhooks import person_data, webhook_emit
 
 from ..enums import EnrollmentStatus, ParticipantRole
 from ..models import Cohort, Enrollment, Pair, PairStatus
@@ -55,9 +56,25 @@ def pair_create(*, cohort: Cohort, mentor: Enrollment, mentee: Enrollment) -> Pa
         raise ValidationError(refusal)
     try:
         with transaction.atomic():
-            return Pair.objects.create(cohort=cohort, mentor=mentor, mentee=mentee, status=PairStatus.ACTIVE)
+            pair = Pair.objects.create(cohort=cohort, mentor=mentor, mentee=mentee, status=PairStatus.ACTIVE)
     except IntegrityError:
         raise ValidationError(_("%(name)s already has a mentor.") % {"name": mentee.user}) from None
+    webhook_emit(
+        organization_id=cohort.organization_id, event=WebhookEvent.PAIR_PUBLISHED, data={"pair": pair_data(pair)}
+    )
+    return pair
+
+
+def pair_data(pair: Pair) -> dict:
+    """What webhooks say about a pair: ids and names (the API has the rest)."""
+    return {
+        "id": pair.pk,
+        "cohort": pair.cohort_id,
+        "mentor": {"enrollment": pair.mentor_id, "person": person_data(pair.mentor.user)},
+        "mentee": {"enrollment": pair.mentee_id, "person": person_data(pair.mentee.user)},
+        "status": pair.status,
+        "matched_at": pair.matched_at.isoformat(),
+    }
 
 
 @transaction.atomic

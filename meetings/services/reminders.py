@@ -23,7 +23,9 @@ from django.utils import timezone
 from cohorts.enums import CohortPhase
 from cohorts.models import Cohort, Pair, PairStatus
 from cohorts.phases import phase_allows
+from mentorship.models import WebhookEvent
 from mentorship.notifications import email_queue
+from mentorship.webhooks import webhook_emit
 
 from ..enums import OPEN_MEETING_STATUSES, Health, NotificationKind
 from ..health import today_utc, utc_date, whole_months_between
@@ -177,6 +179,11 @@ def _flag_cohort(cohort: Cohort, now: datetime.datetime) -> int:
     )
     for entry in flagged:
         pair = entry["pair"]
+        webhook_emit(
+            organization_id=cohort.program.organization_id,
+            event=WebhookEvent.PAIR_AT_RISK,
+            data={"pair": {"id": pair.pk, "cohort": cohort.pk}, "health": entry["health"].value},
+        )
         for person, other in ((pair.mentor.user, pair.mentee.user), (pair.mentee.user, pair.mentor.user)):
             email_queue(
                 to=[person],

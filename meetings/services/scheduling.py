@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Pair
-from mentorship.models import User
+from mentorship.models import User, WebhookEvent
 from mentorship.notifications import email_queue
+from mentorship.webhooks import webhook_emit
 
 from ..enums import LOGGED_MEETING_STATUSES, OPEN_MEETING_STATUSES, LogOutcome, MeetingStatus
 from ..models import ActionItem, Meeting
@@ -265,6 +266,29 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", now: datetim
     return meeting
 
 
+def _after_log(meeting: Meeting, *, corrected: bool) -> None:
+    pair = meeting.pair
+    # Meetings proposed before this one was logged get what it brought up.
+    for later in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES).exclude(pk=meeting.pk):
+        agenda_prepare(meeting=later)
+    webhook_emit(
+        organization_id=pair.cohort.organization_id,
+        event=WebhookEvent.MEETING_LOGGED,
+        data={
+            # What happened, never the notes: those belong to the pair.
+            "meeting": {
+                "id": meeting.pk,
+                "pair": pair.pk,
+                "cohort": pair.cohort_id,
+                "status": meeting.status,
+                "starts_at": meeting.starts_at.isoformat(),
+                "held_minutes": meeting.held_minutes,
+                "corrected": corrected,
+            }
+        },
+    )
+
+
 @transaction.atomic
 def meeting_log(
     *,
@@ -371,7 +395,5 @@ def meeting_log(
             ActionItem(pair=pair, meeting=meeting, text=key[0], owner=item["owner"], due_on=key[2], created_by=by)
         )
     ActionItem.objects.bulk_create(new_items)
-    # Meetings proposed before this one was logged get what it brought up.
-    for later in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES).exclude(pk=meeting.pk):
-        agenda_prepare(meeting=later)
+    _after_log(meeting, corrected=was_logged)
     return meeting
