@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Audience, EnrollmentStatus, InvitationRole, ParticipantRole
-from .models import Cohort, TrainingModule
+from .models import ChatAlert, Cohort, TrainingModule
 from .services.cohorts import COHORT_FIELDS, cohort_dates_check
 from .services.imports import MAX_BYTES
 
@@ -195,3 +195,22 @@ class TrainingModuleForm(forms.ModelForm):
         assume_scheme="https",
         help_text=_("Instead of, or besides, the content: a course or video."),
     )
+
+
+class ChatChannelForm(forms.Form):
+    url = forms.URLField(
+        label=_("Incoming webhook URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "Create an incoming webhook in your chat tool (Slack, Mattermost, Rocket.Chat...) for the channel "
+            "the coordinators read, and paste its address here."
+        ),
+    )
+    alerts = forms.MultipleChoiceField(
+        label=_("Alerts to post"),
+        choices=ChatAlert.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(ChatAlert.values),
+    )
+    is_active = forms.BooleanField(label=_("Post alerts to the channel"), required=False, initial=True)

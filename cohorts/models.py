@@ -325,3 +325,29 @@ class TrainingCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment.user} completed {self.module}"
+
+
+class ChatAlert(models.TextChoices):
+    AT_RISK_DIGEST = "at_risk_digest", _("Pairs that need attention (the daily health check)")
+    FAILED_RUN = "failed_run", _("A background job failed (matching, import, export, publishing, announcement)")
+
+
+class ChatChannel(models.Model):
+    """Where a cohort's coordinator alerts also go: a Slack-compatible incoming webhook (Slack,
+    Mattermost, Rocket.Chat, Zulip's Slack endpoint...), posted ``{"text": ...}``."""
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="chat_channel")
+    url = models.URLField(_("incoming webhook URL"), max_length=500)
+    alerts = models.JSONField(_("alerts"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Chat alerts of {self.cohort}"
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id

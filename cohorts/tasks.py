@@ -25,3 +25,22 @@ def task_remind_training(*, cohort_id: int) -> int:
     if cohort is None:
         return 0
     return training_remind_behind(cohort=cohort)
+
+
+@shared_task(
+    name="cohorts.post_chat_message",
+    max_retries=4,
+    bind=True,
+)
+def task_post_chat_message(self, *, channel_id: int, text: str) -> None:
+    from mentorship.outbound import OutboundError  # noqa: PLC0415
+
+    from .services.chat import chat_message_post  # noqa: PLC0415
+
+    try:
+        chat_message_post(channel_id=channel_id, text=text)
+    except OutboundError as error:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            logger.warning("Chat message to channel %s not delivered: %s", channel_id, error)
+            return
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 900)) from error

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import apply, cohorts, invitations, people, training
+from .views import apply, cohorts, communication, invitations, people, training
 
 app_name = "cohorts"
 
@@ -43,6 +43,8 @@ urlpatterns = [
         invitations.subcommittee_remove,
         name="subcommittee-remove",
     ),
+    path("cohorts/<int:pk>/chat/", communication.chat_channel, name="chat-channel"),
+    path("cohorts/<int:pk>/chat/action/", communication.chat_channel_action, name="chat-channel-action"),
     path("cohorts/<int:pk>/training/", training.training_list, name="training-list"),
     path("cohorts/<int:pk>/training/new/", training.training_create, name="training-create"),
     path("cohorts/<int:pk>/training/grid/", training.training_grid, name="training-grid"),

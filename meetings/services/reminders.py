@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.enums import CohortPhase
-from cohorts.models import Cohort, Pair, PairStatus
+from cohorts.models import ChatAlert, Cohort, Pair, PairStatus
 from cohorts.phases import phase_allows
+from cohorts.services.chat import chat_alert
 from mentorship.models import WebhookEvent
 from mentorship.notifications import email_queue
 from mentorship.webhooks import webhook_emit
@@ -168,15 +169,13 @@ def _flag_cohort(cohort: Cohort, now: datetime.datetime) -> int:
         }
         for pair in pairs
     ]
-    email_queue(
-        to=coordinators,
-        template="meeting-at-risk-digest",
-        context={
-            "cohort": cohort,
-            "flagged": flagged,
-            "cohort_pairs_url": reverse("meetings:cohort-pairs", kwargs={"pk": cohort.pk}),
-        },
-    )
+    digest = {
+        "cohort": cohort,
+        "flagged": flagged,
+        "cohort_pairs_url": reverse("meetings:cohort-pairs", kwargs={"pk": cohort.pk}),
+    }
+    email_queue(to=coordinators, template="meeting-at-risk-digest", context=digest)
+    chat_alert(cohort=cohort, alert=ChatAlert.AT_RISK_DIGEST, context=digest)
     for entry in flagged:
         pair = entry["pair"]
         webhook_emit(
