@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OrgRole
@@ -77,17 +78,30 @@ class ProfileForm(forms.ModelForm):
         # Preselected with the browser's zone by static/js/site.js while none is chosen.
         widget=forms.Select(attrs={"data-browser-time-zone": ""}),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("The language of the pages and of the emails you get."),
+    )
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone"]
+        fields = ["full_name", "time_zone", "language"]
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
 
     def clean_full_name(self) -> str:
         name = self.cleaned_data["full_name"].strip()
         if not name:
             raise forms.ValidationError(_("Please give the name people should see."))
         return name
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [("", _("As my browser prefers")), *settings.LANGUAGES]
 
 
 class NotificationPreferencesForm(forms.Form):

@@ -1,10 +1,11 @@
-"""What every request runs inside: the signed-in person's time zone."""
+"""What every request runs inside: the signed-in person's time zone and language."""
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .zones import zone_of
 
@@ -39,3 +40,21 @@ class TimeZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         zone = zone_of(getattr(request, "user", None))
         return respond_within(request, self.get_response, lambda: timezone.override(zone))
+
+
+class PersonLanguageMiddleware:
+    """A signed-in person's own language choice (on their profile) wins over the browser's;
+    without one, Django's LocaleMiddleware (before this) has taken the browser's
+    Accept-Language or the language cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.codes = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen in self.codes:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        return self.get_response(request)

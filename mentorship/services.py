@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -82,9 +83,23 @@ def user_time_zone_fill(*, user: User, time_zone: str) -> bool:
     return taken
 
 
-def user_update_profile(*, user: User, full_name: str, time_zone: str) -> User:
+def user_update_profile(*, user: User, full_name: str, time_zone: str, language: str | None = None) -> User:
     user.full_name = full_name
     user.time_zone = time_zone
+    fields = ["full_name", "time_zone"]
+    if language is not None:
+        user_set_language(user=user, language=language, save=False)
+        fields.append("language")
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "time_zone"])
+    user.save(update_fields=fields)
+    return user
+
+
+def user_set_language(*, user: User, language: str, save: bool = True) -> User:
+    """The person's language for pages and emails; empty follows their browser."""
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"Unknown language: {language!r}")
+    user.language = language
+    if save:
+        user.save(update_fields=["language"])
     return user

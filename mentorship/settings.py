@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a person's own language choice wins over the browser's.
+    "mentorship.middleware.PersonLanguageMiddleware",
     # Everything needs a signed-in person unless its view says otherwise
     # (sign-in, sign-up, invitations, public showcase pages).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -213,7 +215,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # --- Internationalization ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language under its own name, as people look for it in the switch.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -38,6 +38,7 @@ mentorship_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("language/", views.language_switch, name="language-switch"),
     path("accounts/", include("allauth.urls")),
     # The REST API for integrations, versioned; its OpenAPI schema is public.
     path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),

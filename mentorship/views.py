@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +26,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=request.user, **form.cleaned_data)
+        if request.user.language:
+            translation.activate(request.user.language)
         messages.success(request, _("Your profile was saved."))
         return redirect("mentorship:profile")
     return render(request, "mentorship/profile.html", {"form": form})
@@ -139,3 +143,28 @@ organization_detail_view = OrganizationDetailView.as_view()
 program_detail_view = ProgramDetailView.as_view()
 program_create_view = ProgramCreateView.as_view()
 program_update_view = ProgramUpdateView.as_view()
+
+
+@login_not_required
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The language switch in the footer: kept on the person's profile when signed in, and
+    in a cookie for everyone (so that the sign-in page after signing out keeps it too)."""
+    language = request.POST.get("language", "")
+    codes = {code for code, _name in settings.LANGUAGES}
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if language not in codes:
+        return response
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
