@@ -2,13 +2,27 @@
 with a ``seed(context)`` function, called in the order of INSTALLED_APPS (which follows
 the apps' dependencies), so that this module imports none of the apps that depend on it."""
 
+from datetime import timedelta
 from importlib import import_module, util
 
 from django.apps import apps
 from django.conf import settings
+from django.utils import timezone
 
 from .enums import OrgRole
-from .models import Delivery, NotificationPreference, Organization, OrganizationMembership, Program, User
+from .models import (
+    ApiToken,
+    Delivery,
+    DeliveryStatus,
+    NotificationPreference,
+    Organization,
+    OrganizationMembership,
+    Program,
+    User,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ORG_NAME = "Demo Tech Mentoring"
@@ -78,6 +92,50 @@ MENTEE_NAMES = [
 ]
 
 
+def _seed_integrations(organization: Organization, coordinator: User) -> None:
+    """A read-only API key (its secret is not known: keys are shown once) and a webhook that
+    was turned off after its receiver kept failing, with its delivery log."""
+    from .api_auth import key_generate, key_hash  # noqa: PLC0415 -- the API loads REST framework
+
+    if not organization.api_tokens.exists():
+        key = key_generate()
+        ApiToken.objects.create(
+            organization=organization,
+            name="Data warehouse nightly sync",
+            prefix=key[:12],
+            key_hash=key_hash(key),
+            created_by=coordinator,
+        )
+    if organization.webhooks.exists():
+        return
+    now = timezone.now()
+    webhook = Webhook.objects.create(
+        organization=organization,
+        url="https://hooks.example.org/mentorship",
+        events=[WebhookEvent.PAIR_PUBLISHED, WebhookEvent.PAIR_AT_RISK],
+        description="HR system (staging)",
+        secret=key_generate(),
+        created_by=coordinator,
+        is_active=False,
+        consecutive_failures=15,
+        disabled_at=now - timedelta(days=2),
+        disabled_reason="15 deliveries in a row failed; the last: The receiver answered 503.",
+    )
+    history = [(DeliveryStatus.SUCCEEDED, 200, 1, 9), (DeliveryStatus.SUCCEEDED, 200, 2, 8)]
+    history += [(DeliveryStatus.FAILED, 503, 6, day) for day in (4, 3)]
+    for status, code, attempts, days_ago in history:
+        WebhookDelivery.objects.create(
+            webhook=webhook,
+            event=WebhookEvent.PAIR_AT_RISK,
+            payload={"event": "pair.at_risk", "data": {}},
+            status=status,
+            response_status=code,
+            attempts=attempts,
+            error="" if code == 200 else "The receiver answered 503.",
+            created_at=now - timedelta(days=days_ago),
+        )
+
+
 def seed_demo() -> list[str]:
     organization, _ = Organization.objects.get_or_create(
         slug=DEMO_ORG_SLUG,
@@ -118,6 +176,7 @@ def seed_demo() -> list[str]:
     NotificationPreference.objects.get_or_create(
         user=mentors[1], kind="meeting-message", defaults={"delivery": Delivery.DIGEST}
     )
+    _seed_integrations(organization, coordinator)
 
     base = settings.SITE_URL
     return [
