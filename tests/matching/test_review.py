@@ -1,6 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cohorts.enums import ParticipantRole
@@ -65,6 +65,8 @@ def test_decision_from_votes(approvals, rejections, recusals, members, threshold
     )
 
 
+# The rule is pure arithmetic; on a busy machine drawing inputs can look slow, which is no fault.
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     members=st.integers(0, 12),
     data=st.data(),
