@@ -8,8 +8,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from mentorship.api import CHANGED_SINCE, ReadOnlyOrganizationViewSet, register
-from mentorship.models import User
+from mentorship.api import CHANGED_SINCE, PersonSerializer, ReadOnlyOrganizationViewSet, register
 
 from .enums import InvitationRole
 from .models import Cohort, Enrollment, Invitation
@@ -22,12 +21,6 @@ COHORT_ORG = "cohort__program__organization"
 
 def _param(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, str, description=description)
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "full_name", "email"]
 
 
 class CohortSerializer(serializers.ModelSerializer):

@@ -7,9 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from cohorts.api import PersonSerializer
 from cohorts.models import Pair
-from mentorship.api import CHANGED_SINCE, ReadOnlyOrganizationViewSet, register
+from mentorship.api import CHANGED_SINCE, PersonSerializer, ReadOnlyOrganizationViewSet, register
 
 from .enums import OPEN_MEETING_STATUSES, MeetingStatus
 from .selectors import pairs_with_health

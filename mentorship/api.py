@@ -1,6 +1,6 @@
 """The REST API for an organization's integrations: the plumbing every endpoint shares, and
 the one versioned router that collects the endpoints each app keeps next to its services
-(``<app>/api.py``, which calls ``register()``).
+(``<app>/api.py``, which calls ``register()`` and is imported by the app's AppConfig.ready()).
 
 - authentication: ``Authorization: Bearer <key>`` with a key a coordinator created in the
   app (only its hash is stored); revoked keys are refused;
@@ -12,9 +12,7 @@ the one versioned router that collects the endpoints each app keeps next to its 
 """
 
 import datetime
-from importlib import import_module, util
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -24,7 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, mixins, routers, serializers, viewsets
 
 from .api_auth import PerAddressThrottle
-from .models import ApiToken, Program
+from .models import ApiToken, Program, User
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -127,11 +125,8 @@ def register(prefix: str, viewset, basename: str) -> None:
 
 
 def urlpatterns() -> list:
-    """Every app's endpoints (``<app>/api.py`` registers them on import), none needing a
-    session: the key is the credential."""
-    for config in apps.get_app_configs():
-        if util.find_spec(f"{config.name}.api") is not None:
-            import_module(f"{config.name}.api")
+    """Every app's endpoints (each app's ``api.py``, imported by its AppConfig.ready(),
+    registers them), none needing a session: the key is the credential."""
     patterns = router.urls
     for pattern in patterns:
         pattern.callback = login_not_required(pattern.callback)
@@ -139,6 +134,14 @@ def urlpatterns() -> list:
 
 
 # --- This app's endpoints ---------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person as every endpoint shows one."""
+
+    class Meta:
+        model = User
+        fields = ["id", "full_name", "email"]
 
 
 class ProgramSerializer(serializers.ModelSerializer):

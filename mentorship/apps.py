@@ -11,3 +11,5 @@ class MentorshipConfig(AppConfig):
 
         # After django-celery-beat's tables exist: the schedule is there before beat first runs.
         post_migrate.connect(beat_schedule_sync, sender=self, dispatch_uid="mentorship-beat-schedule")
+
+        from . import api  # noqa: F401, PLC0415 -- registers the app's REST endpoints

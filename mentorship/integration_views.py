@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import integrations, webhooks
+from .form_errors import errors_to_form, flash_errors
 from .forms import ApiTokenForm, WebhookForm
 from .models import ApiToken, Organization, Webhook
 from .selectors import organizations_for
@@ -54,7 +55,7 @@ def api_token_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         token, key = integrations.api_token_create(organization=organization, by=request.user, **form.cleaned_data)
     except ValidationError as error:
-        form.add_error(None, error)
+        errors_to_form(form, error)
         return _page(request, organization, token_form=form)
     response = render(
         request, "mentorship/api_token_created.html", {"organization": organization, "token": token, "key": key}
@@ -82,11 +83,7 @@ def webhook_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         webhook = webhooks.webhook_create(organization=organization, by=request.user, **form.cleaned_data)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error("url", error)
+        errors_to_form(form, error)
         return _page(request, organization, webhook_form=form)
     response = render(request, "mentorship/webhook_created.html", {"organization": organization, "webhook": webhook})
     # The secret is on this page only.
@@ -131,5 +128,5 @@ def webhook_action_view(request: HttpRequest, slug: str, pk: int, action: str) -
             webhooks.webhook_test_ping(webhook=webhook)
             messages.success(request, _("A test delivery is on its way; its result appears in the log below."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     return redirect("mentorship:webhook-detail", slug=webhook.organization.slug, pk=webhook.pk)

@@ -40,28 +40,33 @@ def _public(address: str) -> bool:
 
 
 def url_check(url: str) -> None:
-    """Refuse what could never be delivered safely, with a reason a coordinator can read.
-    (The addresses are checked again at each delivery: DNS may change.)"""
+    """Refuse what could never be delivered safely, with a reason a coordinator can read
+    (on the ``url`` field). The addresses are checked again at each delivery: DNS may change."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(_("Give a full web address starting with https://."))
+        raise ValidationError({"url": _("Give a full web address starting with https://.")})
     if parts.scheme == "http" and not settings.OUTBOUND_ALLOW_PRIVATE:
-        raise ValidationError(_("Use https:// so that deliveries are encrypted."))
+        raise ValidationError({"url": _("Use https:// so that deliveries are encrypted.")})
     if parts.username or parts.password:
-        raise ValidationError(_("Leave user names and passwords out of the address."))
-    _resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), error=ValidationError)
+        raise ValidationError({"url": _("Leave user names and passwords out of the address.")})
+    try:
+        _resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except OutboundError as error:
+        raise ValidationError({"url": str(error)}) from None
 
 
-def _resolve(host: str, port: int, *, error=OutboundError) -> str:
+def _resolve(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise error(_("The host %(host)s could not be found.") % {"host": host}) from None
+        raise OutboundError(_("The host %(host)s could not be found.") % {"host": host}) from None
     addresses = [info[4][0] for info in infos]
     if not addresses:
-        raise error(_("The host %(host)s could not be found.") % {"host": host})
+        raise OutboundError(_("The host %(host)s could not be found.") % {"host": host})
     if not settings.OUTBOUND_ALLOW_PRIVATE and not all(_public(a) for a in addresses):
-        raise error(_("%(host)s is a private or local address; only public addresses can be used.") % {"host": host})
+        raise OutboundError(
+            _("%(host)s is a private or local address; only public addresses can be used.") % {"host": host}
+        )
     return addresses[0]
 
 

@@ -9,8 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from cohorts.api import PersonSerializer
-from mentorship.api import CHANGED_SINCE, ReadOnlyOrganizationViewSet, register
+from mentorship.api import CHANGED_SINCE, PersonSerializer, ReadOnlyOrganizationViewSet, register
 
 from .enums import ResponseStatus
 from .models import Answer, Questionnaire, Response

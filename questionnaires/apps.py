@@ -13,3 +13,5 @@ class QuestionnairesConfig(AppConfig):
         cohort_hooks.register_phase_check(hooks.phase_check)
         cohort_hooks.register_next_steps(hooks.next_steps)
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
+
+        from . import api  # noqa: F401, PLC0415 -- registers the app's REST endpoints

@@ -7,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import errors_to_form
+
+from ..access import cohort_for
 from ..forms import ChatChannelForm
 from ..models import ChatChannel
 from ..services import chat as chat_services
-from .access import cohort_for
 
 
 def chat_channel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -22,11 +24,7 @@ def chat_channel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             chat_services.chat_channel_set(cohort=cohort, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error("url", error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The chat channel is saved."))
             return redirect("cohorts:chat-channel", pk=cohort.pk)
