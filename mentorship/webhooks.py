@@ -93,20 +93,32 @@ def person_data(user: User) -> dict:
 def webhook_emit(*, organization_id: int, event: str, data: dict) -> list[WebhookDelivery]:
     """Record a delivery of ``event`` for each active webhook of the organization that asked
     for it, and queue them after commit. Cheap when there are none (one query)."""
+    return webhook_emit_many(organization_id=organization_id, event=event, items=[data])
+
+
+def webhook_emit_many(*, organization_id: int, event: str, items: list[dict]) -> list[WebhookDelivery]:
+    """``webhook_emit`` for many events of one kind at once (a batch of pairs published): the
+    webhooks are looked up once and the deliveries inserted in one statement."""
     if event not in WebhookEvent.values:
         raise ValueError(f"Unknown webhook event: {event!r}")
     hooks = [h for h in Webhook.objects.filter(organization_id=organization_id, is_active=True) if event in h.events]
-    if not hooks:
+    if not hooks or not items:
         return []
     now = timezone.now()
-    deliveries = []
-    for hook in hooks:
-        delivery = WebhookDelivery(webhook=hook, event=event, payload={}, created_at=now, next_attempt_at=now)
-        deliveries.append(delivery)
+    deliveries = [
+        WebhookDelivery(webhook=hook, event=event, payload={"data": data}, created_at=now, next_attempt_at=now)
+        for data in items
+        for hook in hooks
+    ]
     WebhookDelivery.objects.bulk_create(deliveries)
     for delivery in deliveries:
         # The payload names its own delivery, so that a receiver can tell repeats apart.
-        delivery.payload = {"id": delivery.pk, "event": event, "created_at": now.isoformat(), "data": data}
+        delivery.payload = {
+            "id": delivery.pk,
+            "event": event,
+            "created_at": now.isoformat(),
+            "data": delivery.payload["data"],
+        }
     WebhookDelivery.objects.bulk_update(deliveries, ["payload"])
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: _queue(ids))

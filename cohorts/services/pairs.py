@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship.models import User, WebhookEvent
-from mentorship.webhooks import person_data, webhook_emit
+from mentorship.webhooks import person_data, webhook_emit, webhook_emit_many
 
 from ..enums import EnrollmentStatus, ParticipantRole
 from ..models import Cohort, Enrollment, Pair, PairStatus
@@ -120,6 +120,11 @@ def pairs_create_many(*, cohort: Cohort, couples: list[tuple[int, int]]) -> list
         new.append(pair)
         outcome.append(pair)
     Pair.objects.bulk_create(new)
+    webhook_emit_many(
+        organization_id=cohort.organization_id,
+        event=WebhookEvent.PAIR_PUBLISHED,
+        items=[{"pair": pair_data(pair)} for pair in new],
+    )
     return outcome
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cohorts.enums import CohortPhase, EnrollmentStatus
 from cohorts.services.cohorts import cohort_move_phase
 from cohorts.services.enrollment import enrollment_decide
-from cohorts.services.pairs import pair_create
+from cohorts.services.pairs import pair_create, pairs_create_many
 from meetings.services.reminders import pairs_at_risk_flag
 from meetings.services.scheduling import meeting_log
 from mentorship import outbound
@@ -363,3 +363,18 @@ def test_a_logged_meeting_and_a_pair_at_risk_are_told_without_notes(
     )
     assert "Private stuff" not in receiver.requests[0]["body"].decode()
     assert events[1][1] == {"pair": {"id": pair.pk, "cohort": pair.cohort_id}, "health": "at_risk"}
+
+
+def test_publishing_in_bulk_tells_each_new_pair_and_no_refused_one(
+    organization, receiver, all_events, django_capture_on_commit_callbacks
+):
+    cohort = CohortFactory(program__organization=organization, phase=CohortPhase.TRAINING)
+    mentor = MentorEnrollmentFactory(cohort=cohort, capacity=1)
+    first, second = EnrollmentFactory.create_batch(2, cohort=cohort)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = pairs_create_many(cohort=cohort, couples=[(mentor.pk, first.pk), (mentor.pk, second.pk)])
+
+    published = [data["pair"]["mentee"]["enrollment"] for name, data in _events(receiver) if name == "pair.published"]
+    assert isinstance(outcome[1], str)
+    assert published == [first.pk]
