@@ -26,6 +26,7 @@ from .models import (
     TrainingCompletion,
     TrainingModule,
 )
+from .services.announcements import announcement_create, announcement_send
 
 DEMO_COHORT_NAME = "Spring 2027 cohort"
 ENROLLING_COHORT_NAME = "Autumn 2027 cohort"
@@ -158,6 +159,7 @@ def seed(context: dict) -> None:
 
     context["cohort"] = cohort
     context["enrolling_cohort"] = enrolling
+    _seed_announcement(cohort, context["coordinator"])
     context["applicants"] = applicants
 
 
@@ -207,3 +209,22 @@ def _seed_training(cohort: Cohort) -> list[TrainingModule]:
         )
         modules.append(module)
     return modules
+
+
+def _seed_announcement(cohort: Cohort, coordinator) -> None:
+    """One announcement to the whole launched cohort, sent at once (the job runs here)."""
+    if cohort.announcements.exists():
+        return
+    announcement = announcement_create(
+        cohort=cohort,
+        by=coordinator,
+        subject="Mid-program get-together on Thursday",
+        body=(
+            "Dear mentors and mentees,\n\nhalfway through the program, we meet **online on Thursday at 18:00 "
+            "(UTC)** for an hour: three pairs share what worked, then open questions.\n\n"
+            "- Bring one thing you learnt\n- Bring one question for the others\n\n"
+            "The link is on [the cohort page](/). See you there!"
+        ),
+        segment="everyone",
+    )
+    announcement_send(announcement_id=announcement.pk)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .enums import Audience, EnrollmentStatus, InvitationRole, ParticipantRole
 from .models import ChatAlert, Cohort, TrainingModule
 from .services.cohorts import COHORT_FIELDS, cohort_dates_check
@@ -214,3 +215,38 @@ class ChatChannelForm(forms.Form):
         initial=list(ChatAlert.values),
     )
     is_active = forms.BooleanField(label=_("Post alerts to the channel"), required=False, initial=True)
+
+
+class AnnouncementForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: **bold**, *italic*, lists, [a link](https://example.org)."),
+    )
+    audience = forms.ChoiceField(label=_("To"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Mentors and mentees")), *ParticipantRole.choices],
+        help_text=_("Narrows the group to mentors or mentees where that applies."),
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for segment in hooks.segments():
+            if segment.options is None:
+                choices.append((segment.key, segment.label))
+                continue
+            options = segment.options(cohort)
+            if options:
+                choices.append((segment.label, [(f"{segment.key}:{value}", label) for value, label in options]))
+        self.fields["audience"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        segment, _sep, option = data.get("audience", "").partition(":")
+        data["segment"], data["option"] = segment, option
+        return data

@@ -12,6 +12,10 @@ Each app registers its callables in its AppConfig.ready():
   function checks the user's permission itself and returns nothing the user may not open.
 - dashboard panels: ``register_dashboard_panel(func)``; ``func(cohort, request) -> Panel | None``
   for the coordinator's dashboard (pair health, ...): a template and its context.
+- audience segments: ``register_segment(Segment(...))``; the people an announcement can be
+  sent to (pairs at risk, people who have not answered a questionnaire, ...): ``people(cohort,
+  option)`` returns their user ids (a query of ids, or a set); ``options(cohort)`` lists the
+  choices a segment needs (which questionnaire).
 """
 
 from collections.abc import Callable
@@ -51,7 +55,19 @@ class Panel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    people: Callable
+    options: Callable | None = None
+    # Whether "mentors only" / "mentees only" applies (not to the subcommittee, say).
+    by_role: bool = True
+    order: int = 50
+
+
 _phase_checks: list[Callable] = []
+_segments: dict[str, Segment] = {}
 _next_steps: list[Callable] = []
 _sections: list[Callable] = []
 _panels: list[Callable] = []
@@ -79,6 +95,19 @@ def register_dashboard_panel(func: Callable) -> Callable:
     return _register(_panels, func)
 
 
+def register_segment(segment: Segment) -> Segment:
+    _segments[segment.key] = segment
+    return segment
+
+
+def segments() -> list[Segment]:
+    return sorted(_segments.values(), key=lambda s: (s.order, s.key))
+
+
+def segment(key: str) -> Segment | None:
+    return _segments.get(key)
+
+
 def phase_blockers(cohort, target_phase: str) -> list[Blocker]:
     return [b for check in _phase_checks for b in check(cohort, target_phase)]
 
@@ -94,3 +123,12 @@ def cohort_sections(cohort, user) -> list[Section]:
 def dashboard_panels(cohort, request) -> list[Panel]:
     panels = [func(cohort, request) for func in _panels]
     return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+
+
+def job_failed_alert(sender, pk: int, reason: str, **kwargs) -> None:
+    """``mentorship.jobs.job_failed``: a cohort's failed job goes to its chat channel."""
+    from .services.chat import chat_alert_job_failed  # noqa: PLC0415 -- services import this module
+
+    job = sender.objects.filter(pk=pk).first()
+    if job is not None:
+        chat_alert_job_failed(job=job, reason=reason)

@@ -351,3 +351,68 @@ class ChatChannel(models.Model):
     @property
     def organization_id(self) -> int:
         return self.cohort.program.organization_id
+
+
+class Announcement(Job):
+    """A message a coordinator sends to the cohort or a segment of it, by email and in the
+    app, from a background job. The people it reaches are fixed when the job first runs."""
+
+    task_kwarg = "announcement_id"
+
+    @staticmethod
+    def task():
+        from .tasks import task_send_announcement  # noqa: PLC0415 -- tasks import the services, which import models
+
+        return task_send_announcement
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="announcements")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), help_text=_("Markdown: **bold**, *italic*, lists, [links](https://…)."))
+    segment = models.CharField(max_length=40)
+    segment_option = models.CharField(max_length=60, blank=True)
+    role = models.CharField(max_length=10, blank=True)
+    # Who it was meant for, in words, as the coordinator chose it.
+    audience_label = models.CharField(max_length=300)
+    # The count the coordinator saw before sending.
+    expected_count = models.PositiveIntegerField(default=0)
+    # Fixed at the first run: a resumed job sends to the same people.
+    recipient_ids = models.JSONField(default=list, blank=True)
+    total_count = models.PositiveIntegerField(default=0)
+    # Committed with each chunk: where a resumed job carries on, and how many it reached.
+    processed_count = models.PositiveIntegerField(default=0)
+    sent_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("cohorts:announcement-detail", kwargs={"pk": self.cohort_id, "announcement_pk": self.pk})
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id
+
+    def progress_counts(self) -> tuple[int, int]:
+        return self.processed_count, self.total_count
+
+
+class AnnouncementDelivery(models.Model):
+    """Who an announcement reached: one row per person, so that it reaches each person once
+    whatever happens to the job."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="one_announcement_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement} → {self.user}"

@@ -44,3 +44,14 @@ def task_post_chat_message(self, *, channel_id: int, text: str) -> None:
             logger.warning("Chat message to channel %s not delivered: %s", channel_id, error)
             return
         raise self.retry(countdown=min(30 * 2**self.request.retries, 900)) from error
+
+
+@shared_task(name="cohorts.send_announcement", acks_late=True)
+def task_send_announcement(*, announcement_id: int) -> None:
+    from .models import Announcement  # noqa: PLC0415
+    from .services.announcements import announcement_send  # noqa: PLC0415
+
+    if not Announcement.objects.filter(pk=announcement_id).exists():
+        logger.warning("Announcement %s is gone; nothing to do", announcement_id)
+        return
+    announcement_send(announcement_id=announcement_id)

@@ -13,5 +13,7 @@ class MeetingsConfig(AppConfig):
         cohort_hooks.register_next_steps(hooks.next_steps)
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
         cohort_hooks.register_dashboard_panel(hooks.dashboard_panel)
+        for segment in hooks.SEGMENTS:
+            cohort_hooks.register_segment(segment)
 
         from . import api  # noqa: F401, PLC0415 -- registers the app's REST endpoints

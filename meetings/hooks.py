@@ -18,16 +18,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cohorts.enums import ParticipantRole
-from cohorts.hooks import NextStep, Panel, Section
-from cohorts.models import PairStatus
+from cohorts.hooks import NextStep, Panel, Section, Segment
+from cohorts.models import Pair, PairStatus
 from cohorts.phases import phase_allows
 
-from .enums import OPEN_MEETING_STATUSES, MeetingStatus
+from .enums import OPEN_MEETING_STATUSES, Health, MeetingStatus
 from .forms import HealthFilterForm
 from .models import Meeting
-from .selectors import cohort_pairs_page, pairs_of
+from .selectors import cohort_pairs_page, pairs_of, pairs_with_health
 
 _pair_panels: list[Callable] = []
 
@@ -151,3 +152,21 @@ def dashboard_panel(cohort, request) -> Panel | None:
         context={"cohort": cohort, "pairs_data": data, "health_form": form, "page_param": "pairs_page"},
         order=40,
     )
+
+
+def _pairs_in_health(health: str):
+    def people(cohort, option=""):
+        rows = pairs_with_health(pairs=Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE))
+        flagged = [row["pk"] for row in rows if row["health"] == health]
+        both = Pair.objects.filter(pk__in=flagged).values_list("mentor__user_id", "mentee__user_id")
+        return {person for pair in both for person in pair}
+
+    return people
+
+
+SEGMENTS = [
+    Segment("at_risk", _lazy("Both people of the pairs at risk"), _pairs_in_health(Health.AT_RISK), order=30),
+    Segment(
+        "no_contact", _lazy("Both people of the pairs without contact"), _pairs_in_health(Health.NO_CONTACT), order=31
+    ),
+]

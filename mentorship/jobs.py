@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -167,9 +168,14 @@ def job_succeed(model: type[Job], pk: int, **fields) -> bool:
     )
 
 
+# Sent once when a job is marked failed (by its worker, or given up after its worker died):
+# ``sender`` is the job's model, ``pk`` its id, ``reason`` the failure. Apps tell people.
+job_failed = Signal()
+
+
 def job_fail(model: type[Job], pk: int, reason: str, **fields) -> bool:
     now = timezone.now()
-    return (
+    failed = (
         model.objects.filter(pk=pk, status__in=ACTIVE_JOB_STATUSES).update(
             status=JobStatus.FAILED,
             failure=str(reason)[:2000],
@@ -180,6 +186,9 @@ def job_fail(model: type[Job], pk: int, reason: str, **fields) -> bool:
         )
         == 1
     )
+    if failed:
+        job_failed.send(sender=model, pk=pk, reason=str(reason))
+    return failed
 
 
 def _beat_forever(model: type[Job], pk: int, stop: threading.Event, every: float) -> None:
@@ -308,6 +317,7 @@ def jobs_recover(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 ):
                     counts["failed"] += 1
                     logger.warning("%s %s failed after %d attempts", model.__name__, pk, attempts)
+                    job_failed.send(sender=model, pk=pk, reason=message)
                 continue
             with transaction.atomic():
                 if still.update(

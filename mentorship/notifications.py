@@ -64,6 +64,7 @@ KINDS: dict[str, Kind] = {
         Kind("cohort-phase-training", _("Training opens"), G_COHORT),
         Kind("cohort-phase-launch", _("The cohort launches"), G_COHORT),
         Kind("cohort-phase-showcase", _("The showcase begins"), G_COHORT),
+        Kind("announcement", _("Announcements from your coordinators"), G_COHORT),
         Kind("match-published", _("Your mentor or mentee is chosen"), G_MATCHING, always=True),
         Kind("vote-cast", _("Votes and comments on proposals you review"), G_MATCHING, email=False),
         Kind("vote-result", _("Decisions on proposals you review"), G_MATCHING, email=False),

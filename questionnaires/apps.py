@@ -14,4 +14,6 @@ class QuestionnairesConfig(AppConfig):
         cohort_hooks.register_next_steps(hooks.next_steps)
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
 
+        cohort_hooks.register_segment(hooks.UNANSWERED)
+
         from . import api  # noqa: F401, PLC0415 -- registers the app's REST endpoints

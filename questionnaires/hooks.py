@@ -1,15 +1,18 @@
 """What the questionnaires app plugs into cohorts (registered in ``QuestionnairesConfig.ready``)."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, CohortPhase
-from cohorts.hooks import Blocker, NextStep, Section
+from cohorts.hooks import Blocker, NextStep, Section, Segment
 from cohorts.phases import phase_allows
 
 from .enums import Kind, ResponseStatus
-from .models import Questionnaire
+from .models import Questionnaire, Response
+from .selectors import expected_people
 
 
 def phase_check(cohort, target_phase: str) -> list[Blocker]:
@@ -89,3 +92,32 @@ def cohort_sections(cohort, user) -> list[Section]:
             )
         )
     return sections
+
+
+def unanswered(cohort, option=""):
+    """Who is expected to answer the chosen questionnaire and has not submitted it."""
+    questionnaire = cohort.questionnaires.filter(pk=option).first() if str(option).isdigit() else None
+    if questionnaire is None:
+        return []
+    submitted = Response.objects.filter(
+        questionnaire=questionnaire, enrollment=OuterRef("pk"), status=ResponseStatus.SUBMITTED
+    )
+    return (
+        expected_people(questionnaire=questionnaire)
+        .filter(status__in=ACTIVE_ENROLLMENT_STATUSES)
+        .exclude(Exists(submitted))
+        .values("user_id")
+    )
+
+
+def questionnaire_options(cohort) -> list[tuple[str, str]]:
+    return [(str(pk), title) for pk, title in cohort.questionnaires.order_by("created_at", "pk").values_list("pk", "title")]
+
+
+UNANSWERED = Segment(
+    "questionnaire",
+    gettext_lazy("People who have not answered a questionnaire"),
+    unanswered,
+    questionnaire_options,
+    order=60,
+)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mentorship import outbound
@@ -96,3 +97,17 @@ def chat_test(*, cohort: Cohort, by: User) -> bool:
 
     transaction.on_commit(lambda: task_post_chat_message.apply_async(kwargs={"channel_id": channel.pk, "text": text}))
     return True
+
+
+def chat_alert_job_failed(*, job, reason: str) -> bool:
+    """A failed background job of a cohort (matching run, import, export, publishing,
+    announcement), posted to the cohort's channel if it takes failed-job alerts."""
+    cohort = getattr(job, "cohort", None)
+    if cohort is None:
+        return False
+    url = job.get_absolute_url() if hasattr(job, "get_absolute_url") else ""
+    return chat_alert(
+        cohort=cohort,
+        alert=ChatAlert.FAILED_RUN,
+        context={"job_name": capfirst(type(job)._meta.verbose_name), "reason": reason, "url": url},
+    )

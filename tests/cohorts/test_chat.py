@@ -105,3 +105,21 @@ def test_only_the_cohorts_coordinators_reach_the_page(client, cohort, viewer):
     client.force_login(UserFactory())
     assert client.post(url, {"url": "https://example.org/x", "alerts": ["failed_run"]}).status_code == 404
     assert not ChatChannel.objects.exists()
+
+
+def test_a_failed_job_of_the_cohort_is_posted(cohort, coordinator, receiver, django_capture_on_commit_callbacks):
+    from cohorts.models import ImportJob
+    from mentorship.enums import JobStatus
+    from mentorship.jobs import job_fail
+
+    _channel(cohort, coordinator, receiver, alerts=[ChatAlert.FAILED_RUN])
+    job = ImportJob.objects.create(cohort=cohort, filename="people.csv", content="x", status=JobStatus.RUNNING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job_fail(ImportJob, job.pk, "The file could not be read.")
+        job_fail(ImportJob, job.pk, "Failing a failed job again tells nobody.")
+
+    (request,) = receiver.requests
+    text = json.loads(request["body"])["text"]
+    assert text.startswith("*Spring &lt;everyone&gt;*: Import job failed.")
+    assert "The file could not be read." in text
