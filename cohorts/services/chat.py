@@ -18,12 +18,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mentorship import outbound
+from mentorship.jobs import Job
 from mentorship.models import User
 
 from ..models import ChatAlert, ChatChannel, Cohort
 
 
-def chat_escape(text) -> str:
+def chat_escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -99,7 +100,7 @@ def chat_test(*, cohort: Cohort, by: User) -> bool:
     return True
 
 
-def chat_alert_job_failed(*, job, reason: str) -> bool:
+def chat_alert_job_failed(*, job: Job, reason: str) -> bool:
     """A failed background job of a cohort (matching run, import, export, publishing,
     announcement), posted to the cohort's channel if it takes failed-job alerts."""
     cohort = getattr(job, "cohort", None)

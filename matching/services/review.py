@@ -136,7 +136,7 @@ def _decide_from_votes(proposal: Proposal) -> str | None:
     return outcome
 
 
-def _tell_reviewers(proposal: Proposal, kind: str, *, skip: User | None, **context) -> None:
+def _tell_reviewers(proposal: Proposal, kind: str, *, skip: User | None, **context: object) -> None:
     """Put a vote's comment or a decision in the lists of the subcommittee and the
     coordinators (never of the two people the proposal is about, nor of its author)."""
     parties = set(
