@@ -200,10 +200,27 @@ if ACCOUNT_EMAIL_VERIFICATION not in {"mandatory", "optional", "none"}:
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's own limits (failed sign-ins per user and per address, resets, sign-ups), kept on
-# explicitly so that nobody mistakes the default for "off".
+ACCOUNT_ADAPTER = "mentorship.adapter.AccountAdapter"
+# Failed passwords slow the address that sent them, never the account for everyone
+# (mentorship/signin.py): the wait starts after this many failures and doubles with each one.
+SIGNIN_FREE_FAILURES = env_int("DJANGO_SIGNIN_FREE_FAILURES", 5)  # one account from one address
+SIGNIN_ADDRESS_FREE_FAILURES = env_int("DJANGO_SIGNIN_ADDRESS_FREE_FAILURES", 20)  # any account
+SIGNIN_ACCOUNT_FREE_FAILURES = env_int("DJANGO_SIGNIN_ACCOUNT_FREE_FAILURES", 50)  # unknown browsers
+SIGNIN_DELAY_SECONDS = env_int("DJANGO_SIGNIN_DELAY_SECONDS", 30)
+SIGNIN_MAX_DELAY_SECONDS = env_int("DJANGO_SIGNIN_MAX_DELAY_SECONDS", 15 * 60)
+SIGNIN_WINDOW_SECONDS = env_int("DJANGO_SIGNIN_WINDOW_SECONDS", 24 * 3600)
+# The way in that no throttle blocks: a one-time code sent by email.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = env_int("DJANGO_SIGNIN_CODE_SECONDS", 10 * 60)
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# The address counted is the client's: behind N proxies that append to X-Forwarded-For, say
+# so, or every visitor looks like the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# allauth's own limits (resets, sign-ups, codes), kept on explicitly so that nobody mistakes the
+# default for "off". Its "login_failed" limit is replaced by the adapter's throttle above.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": None,
+    "request_login_code": "20/m/ip,3/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",

@@ -74,7 +74,7 @@ def test_signin_wrong_password_is_refused(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_signin_is_rate_limited_after_repeated_failures(client):
+def test_signin_from_one_address_is_slowed_after_repeated_failures(client):
     UserFactory(email="grace@example.test")
     for _ in range(5):
         client.post(reverse("account_login"), {"login": "grace@example.test", "password": "nope"})
