@@ -15,6 +15,21 @@ OPEN_MEETING_STATUSES = [MeetingStatus.PROPOSED, MeetingStatus.CONFIRMED]
 LOGGED_MEETING_STATUSES = [MeetingStatus.HELD, MeetingStatus.CANCELLED, MeetingStatus.MISSED]
 
 
+class ContactKind(models.TextChoices):
+    """How a pair was in touch. Every kind held counts as contact: for the pair's health,
+    its cadence, the monthly check-in and the graduation rule."""
+
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Phone or video call")
+    EMAIL = "email", _("Email exchange")
+    CHAT = "chat", _("Chat exchange")
+
+
+# Kinds that take place at a set time with a length: the others (a thread of emails or
+# chat messages) have no length and stay out of calendars.
+TIMED_CONTACT_KINDS = [ContactKind.MEETING, ContactKind.CALL]
+
+
 class LogOutcome(models.TextChoices):
     """What either side records after the meeting."""
 

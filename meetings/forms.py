@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.form_errors import errors_to_form
 
-from .enums import GoalStatus, Health, LogOutcome
+from .enums import ContactKind, GoalStatus, Health, LogOutcome
 from .models import Goal
 from .models.goals import FRAMEWORK_FIELDS
 from .models.meetings import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
@@ -47,6 +47,51 @@ class MeetingForm(forms.Form):
         if day and time:
             try:
                 cleaned["starts_at"] = local_to_utc(day=day, time=time, time_zone=self.zone)
+            except ValidationError as error:
+                errors_to_form(self, error)
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    """A contact that already happened, in one step. The moment is typed in the person's
+    own time zone; the form gives back ``happened_at`` in UTC."""
+
+    kind = forms.ChoiceField(
+        label=_("How were you in touch?"), choices=ContactKind.choices, widget=forms.RadioSelect, initial="call"
+    )
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    held_minutes = forms.IntegerField(
+        label=_("How long did it last (minutes)?"),
+        min_value=MIN_DURATION_MINUTES,
+        max_value=MAX_DURATION_MINUTES,
+        required=False,
+        help_text=_("Needed for a meeting or a call; optional for an exchange of emails or messages."),
+    )
+    shared_notes = forms.CharField(
+        label=_("Shared notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Seen by both of you and by the program's coordinators."),
+    )
+    private_note = forms.CharField(
+        label=_("Private note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by you alone."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = timezone.get_current_timezone_name()
+        self.fields["time"].help_text = _("In your time zone, %(zone)s.") % {"zone": self.zone}
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("day"), cleaned.get("time")
+        if day and time:
+            try:
+                cleaned["happened_at"] = local_to_utc(day=day, time=time, time_zone=self.zone)
             except ValidationError as error:
                 errors_to_form(self, error)
         return cleaned

@@ -5,10 +5,13 @@ Every date here is a date in UTC: a meeting held at 23:30 in New York on 31 Janu
 the rules the same for both people of a pair, whatever their time zones, and the same for
 the coordinators who read the result.
 
-- no contact: no meeting held yet, and more than ``NO_CONTACT_DAYS`` since the pair was
+- no contact: no contact held yet, and more than ``NO_CONTACT_DAYS`` since the pair was
   matched;
-- at risk: the last meeting held is more than the cadence plus ``GRACE_DAYS`` ago (overdue
+- at risk: the last contact held is more than the cadence plus ``GRACE_DAYS`` ago (overdue
   on the cadence by more than a week);
+
+A contact held is a meeting held, a past contact recorded afterwards (a call, an email or
+chat exchange) or a group meeting the mentee attended: ``selectors.contacts_held``.
 - on track: anything else (including a new pair that has not met yet but still has time).
 """
 

@@ -4,7 +4,7 @@ import string
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from mentorship.enums import OrgRole
 from mentorship.models import User
 from mentorship.selectors import membership_exists
 
-from .enums import OPEN_MEETING_STATUSES, Health, MeetingStatus
+from .enums import OPEN_MEETING_STATUSES, TIMED_CONTACT_KINDS, Health, MeetingStatus
 from .health import HEALTH_ORDER, pair_health, today_utc, utc_date
 from .models import ActionItem, CalendarFeed, Goal, Meeting, PairMessage
 from .models.calendar import KEY_LENGTH
@@ -66,6 +66,40 @@ def pair_coordinators(*, pair: Pair) -> list[User]:
             is_active=True,
         ).order_by("full_name", "email")
     )
+
+
+# --- Contacts that count ---------------------------------------------------------------------
+
+
+def contacts_held() -> QuerySet[Meeting]:
+    """Every contact that counts for a pair, one row each: a meeting held, a past contact
+    recorded afterwards (a call, an email or chat exchange), a group meeting its mentee
+    attended (each attendee's pair has its own row). The pair's health, its cadence, the
+    monthly check-in and the graduation rule all count these and nothing else."""
+    return Meeting.objects.filter(status=MeetingStatus.HELD)
+
+
+def contacts_held_subquery(*, outer: str = "pk") -> Coalesce:
+    """How many contacts the pair at ``outer`` has held, as a subquery expression for
+    ``annotate``/``filter`` (it never multiplies other annotations' rows)."""
+    counted = (
+        contacts_held()
+        .filter(pair=OuterRef(outer))
+        .order_by()
+        .values("pair")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_contacts_held(queryset: QuerySet[Pair]) -> QuerySet[Pair]:
+    """Each pair with ``contacts_held``, in the same query."""
+    return queryset.annotate(contacts_held=contacts_held_subquery())
+
+
+def contacts_held_count(*, pair: Pair) -> int:
+    return contacts_held().filter(pair=pair).count()
 
 
 # --- One pair ---------------------------------------------------------------------------------
@@ -130,10 +164,11 @@ def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
 
 
 def calendar_meetings_for(*, user: User, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
-    """The meetings of every pair the user is one of, from six months back onwards."""
+    """The meetings and calls of every pair the user is one of, from six months back
+    onwards (an exchange of emails or messages has no time to show)."""
     now = now or timezone.now()
     return (
-        Meeting.objects.filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user))
+        Meeting.objects.filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user), kind__in=TIMED_CONTACT_KINDS)
         .filter(starts_at__gte=now - datetime.timedelta(days=183))
         .select_related("pair__mentor__user", "pair__mentee__user")
         .order_by("starts_at", "pk")
@@ -157,7 +192,7 @@ class PairHealthRow:
 
 
 def with_meeting_dates(queryset: QuerySet[Pair], *, now: datetime.datetime) -> QuerySet[Pair]:
-    held = Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD).order_by("-starts_at", "-pk")
+    held = contacts_held().filter(pair=OuterRef("pk")).order_by("-starts_at", "-pk")
     upcoming = Meeting.objects.filter(
         pair=OuterRef("pk"), status__in=OPEN_MEETING_STATUSES, starts_at__gte=now
     ).order_by("starts_at", "pk")
@@ -252,7 +287,9 @@ def cohort_pairs_page(
 def last_contact_at(*, pairs: QuerySet[Pair]) -> QuerySet[Pair]:
     """Annotate each pair with its last meeting held and its last message."""
     return pairs.annotate(
-        last_held_at=Max("meetings__starts_at", filter=Q(meetings__status=MeetingStatus.HELD)),
+        last_held_at=Subquery(
+            contacts_held().filter(pair=OuterRef("pk")).order_by("-starts_at").values("starts_at")[:1]
+        ),
         last_message_at=Subquery(
             PairMessage.objects.filter(pair=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
         ),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pairs/<int:pk>/cadence/", views.pair_cadence_update, name="pair-cadence"),
     path("pairs/<int:pk>/messages/", views.pair_message_create, name="message-create"),
     path("pairs/<int:pk>/meetings/new/", views.meeting_create, name="meeting-create"),
+    path("pairs/<int:pk>/contacts/new/", views.contact_create, name="contact-create"),
     path("pairs/<int:pk>/goals/new/<slug:framework>/", views.goal_create, name="goal-create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/edit/", views.meeting_reschedule_view, name="meeting-update"),

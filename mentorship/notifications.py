@@ -71,6 +71,7 @@ KINDS: dict[str, Kind] = {
         Kind("meeting-proposed", _("A meeting is proposed"), G_MEETINGS),
         Kind("meeting-confirmed", _("A meeting is confirmed"), G_MEETINGS),
         Kind("meeting-cancelled", _("A meeting is cancelled"), G_MEETINGS),
+        Kind("meeting-contact-recorded", _("A past call or exchange is recorded"), G_MEETINGS),
         Kind("meeting-reminder", _("Reminders before a meeting"), G_MEETINGS),
         Kind("meeting-log-reminder", _("Reminders to log a meeting"), G_MEETINGS),
         Kind("meeting-checkin-reminder", _("Monthly check-in reminders (mentors)"), G_MEETINGS),

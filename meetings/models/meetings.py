@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Pair
 
-from ..enums import LOGGED_MEETING_STATUSES, OPEN_MEETING_STATUSES, AgendaItemKind, MeetingStatus
+from ..enums import (
+    LOGGED_MEETING_STATUSES,
+    OPEN_MEETING_STATUSES,
+    TIMED_CONTACT_KINDS,
+    AgendaItemKind,
+    ContactKind,
+    MeetingStatus,
+)
 
 MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 8 * 60
@@ -27,6 +34,10 @@ class Meeting(models.Model):
     location = models.CharField(_("place"), max_length=200, blank=True)
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PROPOSED)
+    kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices, default=ContactKind.MEETING)
+    # A contact recorded after it happened (a phone call, an email exchange), held from
+    # the start: it was never proposed nor confirmed.
+    recorded_after = models.BooleanField(_("recorded after it happened"), default=False)
 
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -95,6 +106,11 @@ class Meeting(models.Model):
     @property
     def is_logged(self) -> bool:
         return self.status in LOGGED_MEETING_STATUSES
+
+    @property
+    def is_timed(self) -> bool:
+        """A meeting or a call: it has a time and a length, and belongs in calendars."""
+        return self.kind in TIMED_CONTACT_KINDS
 
     @property
     def version(self) -> str:

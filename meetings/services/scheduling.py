@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cohorts.models import Pair
@@ -12,7 +13,15 @@ from mentorship.models import User, WebhookEvent
 from mentorship.notifications import email_queue
 from mentorship.webhooks import webhook_emit
 
-from ..enums import LOGGED_MEETING_STATUSES, OPEN_MEETING_STATUSES, LogOutcome, MeetingStatus
+from ..enums import (
+    LOGGED_MEETING_STATUSES,
+    OPEN_MEETING_STATUSES,
+    TIMED_CONTACT_KINDS,
+    ContactKind,
+    LogOutcome,
+    MeetingStatus,
+)
+from ..health import utc_date
 from ..models import ActionItem, Meeting
 from ..models.meetings import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from ..selectors import other_person
@@ -266,6 +275,42 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", now: datetim
     return meeting
 
 
+def _action_item_errors(*, pair: Pair, action_items, on: datetime.date) -> dict:
+    errors = {}
+    owners = {pair.mentor.user_id, pair.mentee.user_id}
+    for index, item in enumerate(action_items):
+        owner = item.get("owner")
+        if not item.get("text", "").strip():
+            errors[f"action_item_{index}"] = _("Describe the action item.")
+        elif len(item["text"].strip()) > ACTION_ITEM_MAX_LENGTH:
+            errors[f"action_item_{index}"] = _("Keep an action item under %(n)d characters.") % {
+                "n": ACTION_ITEM_MAX_LENGTH
+            }
+        elif owner is None or owner.pk not in owners:
+            errors[f"action_item_{index}"] = _("An action item belongs to the mentor or the mentee.")
+        elif item.get("due_on") and item["due_on"] < on - datetime.timedelta(days=1):
+            errors[f"action_item_{index}"] = _("The due date cannot be before the meeting.")
+    return errors
+
+
+def _action_items_add(*, meeting: Meeting, action_items, by: User) -> None:
+    """Add the items the meeting does not have yet (same text, owner and due date), so
+    that a form sent twice agrees each item once."""
+    agreed = set(meeting.action_items.values_list("text", "owner_id", "due_on"))
+    new_items = []
+    for item in action_items:
+        key = (item["text"].strip(), item["owner"].pk, item.get("due_on"))
+        if key in agreed:
+            continue
+        agreed.add(key)
+        new_items.append(
+            ActionItem(
+                pair=meeting.pair, meeting=meeting, text=key[0], owner=item["owner"], due_on=key[2], created_by=by
+            )
+        )
+    ActionItem.objects.bulk_create(new_items)
+
+
 def _after_log(meeting: Meeting, *, corrected: bool) -> None:
     pair = meeting.pair
     # Meetings proposed before this one was logged get what it brought up.
@@ -355,19 +400,7 @@ def meeting_log(
             }
     else:
         held_minutes = None
-    owners = {pair.mentor.user_id, pair.mentee.user_id}
-    for index, item in enumerate(action_items):
-        owner = item.get("owner")
-        if not item.get("text", "").strip():
-            errors[f"action_item_{index}"] = _("Describe the action item.")
-        elif len(item["text"].strip()) > ACTION_ITEM_MAX_LENGTH:
-            errors[f"action_item_{index}"] = _("Keep an action item under %(n)d characters.") % {
-                "n": ACTION_ITEM_MAX_LENGTH
-            }
-        elif owner is None or owner.pk not in owners:
-            errors[f"action_item_{index}"] = _("An action item belongs to the mentor or the mentee.")
-        elif item.get("due_on") and item["due_on"] < meeting.date_utc - datetime.timedelta(days=1):
-            errors[f"action_item_{index}"] = _("The due date cannot be before the meeting.")
+    errors.update(_action_item_errors(pair=pair, action_items=action_items, on=meeting.date_utc))
     if errors:
         raise ValidationError(errors)
 
@@ -384,16 +417,96 @@ def meeting_log(
 
     private_note_set(meeting=meeting, by=by, text=private_note)
 
-    agreed = set(meeting.action_items.values_list("text", "owner_id", "due_on"))
-    new_items = []
-    for item in action_items:
-        key = (item["text"].strip(), item["owner"].pk, item.get("due_on"))
-        if key in agreed:
-            continue
-        agreed.add(key)
-        new_items.append(
-            ActionItem(pair=pair, meeting=meeting, text=key[0], owner=item["owner"], due_on=key[2], created_by=by)
-        )
-    ActionItem.objects.bulk_create(new_items)
+    _action_items_add(meeting=meeting, action_items=action_items, by=by)
     _after_log(meeting, corrected=was_logged)
+    return meeting
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    pair: Pair,
+    by: User,
+    kind: str,
+    happened_at: datetime.datetime,
+    held_minutes: int | None = None,
+    shared_notes: str = "",
+    private_note: str = "",
+    action_items: list[dict] | tuple = (),
+    now: datetime.datetime | None = None,
+) -> Meeting:
+    """Record, in one step, a contact that already took place: a meeting, a call, an email
+    or chat exchange. It is held from the start and counts like a meeting held: for the
+    pair's health, its cadence, the monthly check-in and the graduation rule.
+
+    Refused: a moment in the future (that is a meeting to propose), a day before the pair
+    was matched, a length outside 5 minutes to 8 hours (required for a meeting or a call,
+    optional for an exchange of emails or messages), a contact of the same kind on the same
+    day already recorded by the other person (the two would count one call twice). The
+    same form sent twice records one contact.
+
+    Side effects: the author's private note and the action items (added to the agenda of
+    the pair's meetings not held yet); the ``meeting.logged`` webhook; an email to the other
+    person (after commit).
+    """
+    now = now or timezone.now()
+    require_member(pair=pair, user=by)
+    pair_lock(pair=pair)
+    require_can_meet(pair=pair)
+    errors = {}
+    if kind not in ContactKind.values:
+        errors["kind"] = _("Choose how you were in touch.")
+    if happened_at > now:
+        errors["day"] = _("A past contact cannot be in the future. To plan one, propose a meeting.")
+    elif utc_date(happened_at) < utc_date(pair.matched_at):
+        errors["day"] = _("This pair was matched on %(date)s: choose a date from then on.") % {
+            "date": date_format(pair.matched_at, "DATE_FORMAT")
+        }
+    needs_length = held_minutes is not None or kind in TIMED_CONTACT_KINDS
+    if needs_length and not (held_minutes and MIN_DURATION_MINUTES <= held_minutes <= MAX_DURATION_MINUTES):
+        errors["held_minutes"] = _("How long did it last? Between %(min)d minutes and %(max)d hours.") % {
+            "min": MIN_DURATION_MINUTES,
+            "max": MAX_DURATION_MINUTES // 60,
+        }
+    errors.update(_action_item_errors(pair=pair, action_items=action_items, on=utc_date(happened_at)))
+    if errors:
+        raise ValidationError(errors)
+
+    same = pair.meetings.filter(recorded_after=True, kind=kind, starts_at__date=utc_date(happened_at))
+    mine = same.filter(logged_by=by, starts_at=happened_at).first()
+    if mine is not None:
+        # The same form sent twice (a double click, a resent page): one contact.
+        return mine
+    theirs = same.exclude(logged_by=by).select_related("logged_by").first()
+    if theirs is not None:
+        raise ValidationError(
+            {
+                "day": _(
+                    "%(name)s already recorded this %(kind)s on that day; open it from the pair's page to add "
+                    "your notes."
+                )
+                % {"name": theirs.logged_by, "kind": theirs.get_kind_display().lower()}
+            },
+            code="already_recorded",
+        )
+    meeting = Meeting(
+        pair=pair,
+        kind=kind,
+        recorded_after=True,
+        starts_at=happened_at,
+        duration_minutes=held_minutes or MIN_DURATION_MINUTES,
+        status=MeetingStatus.HELD,
+        held_minutes=held_minutes,
+        shared_notes=shared_notes.strip(),
+        proposed_by=by,
+        proposed_at=now,
+        logged_by=by,
+        logged_at=now,
+    )
+    meeting.full_clean()
+    meeting.save()
+    private_note_set(meeting=meeting, by=by, text=private_note)
+    _action_items_add(meeting=meeting, action_items=action_items, by=by)
+    _after_log(meeting, corrected=False)
+    _tell_other(meeting, by, "meeting-contact-recorded")
     return meeting

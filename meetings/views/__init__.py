@@ -12,6 +12,7 @@ from .calendar import calendar_feed, calendar_settings
 from .cohort import CohortPairsView
 from .goals import goal_create, goal_detail, goal_update
 from .meetings import (
+    contact_create,
     meeting_cancel_view,
     meeting_confirm_view,
     meeting_create,
@@ -35,6 +36,7 @@ __all__ = [
     "calendar_feed",
     "calendar_settings",
     "cohort_pairs_view",
+    "contact_create",
     "goal_create",
     "goal_detail",
     "goal_update",

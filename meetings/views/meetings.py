@@ -11,13 +11,14 @@ from cohorts.models import Pair
 from mentorship.form_errors import errors_to_form, flash_errors
 
 from ..enums import LogOutcome, MeetingStatus
-from ..forms import ActionItemFormSet, AgendaItemForm, CancelForm, LogForm, MeetingForm, PrivateNoteForm
+from ..forms import ActionItemFormSet, AgendaItemForm, CancelForm, ContactForm, LogForm, MeetingForm, PrivateNoteForm
 from ..ics import calendar_text, meeting_event
 from ..models import Meeting, PrivateNote
 from ..selectors import other_person
 from ..services.agenda import EDITABLE_AGENDA_STATUSES
 from ..services.pairs import meeting_block_reason
 from ..services.scheduling import (
+    contact_record,
     meeting_can_confirm,
     meeting_cancel,
     meeting_confirm,
@@ -65,6 +66,38 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
             "blocked_reason": meeting_block_reason(pair=pair),
             "is_first": not pair.meetings.filter(status=MeetingStatus.HELD).exists(),
         },
+    )
+
+
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a contact that already happened (a call, a meeting, an exchange), in one step."""
+    pair = pair_for(request, pk, "meetings.take_part")
+    data = request.POST if request.method == "POST" else None
+    form = ContactForm(data)
+    formset = ActionItemFormSet(data, prefix="actions", form_kwargs={"pair": pair})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            meeting = contact_record(
+                pair=pair,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                happened_at=form.cleaned_data["happened_at"],
+                held_minutes=form.cleaned_data["held_minutes"],
+                shared_notes=form.cleaned_data["shared_notes"],
+                private_note=form.cleaned_data["private_note"],
+                action_items=[item for item in (f.as_item() for f in formset.forms) if item],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request, _("The %(kind)s was recorded.") % {"kind": meeting.get_kind_display().lower()}
+            )
+            return redirect("meetings:pair-detail", pk=pair.pk)
+    return render(
+        request,
+        "meetings/contact_form.html",
+        {"form": form, "formset": formset, "pair": pair, "blocked_reason": meeting_block_reason(pair=pair)},
     )
 
 
