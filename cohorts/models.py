@@ -150,6 +150,14 @@ class PairStatus(models.TextChoices):
     GRADUATED = "graduated", _("Graduated")
 
 
+class PairEndKind(models.TextChoices):
+    """What an ended pair means for the mentee: matched again (never with the same mentor),
+    or out of the cohort's later rounds until the coordinator puts them back."""
+
+    REMATCH = "rematch", _("Re-match: the mentee goes into the next round, with another mentor")
+    END = "end", _("End: the mentee takes no part in the cohort's later rounds")
+
+
 class Pair(models.Model):
     """An approved, published mentor–mentee relationship."""
 
@@ -160,6 +168,15 @@ class Pair(models.Model):
     matched_at = models.DateTimeField(_("matched"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.TextField(_("why it ended"), blank=True)
+    end_kind = models.CharField(_("what the ending means"), max_length=10, choices=PairEndKind.choices, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A mentee ended out of the cohort's rounds whom the coordinator put back: when and by whom.
+    mentee_back_at = models.DateTimeField(_("mentee put back into the rounds"), null=True, blank=True)
+    mentee_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, EnrollmentStatus, ParticipantRole
-from cohorts.models import Cohort, Enrollment, Pair, PairStatus
+from cohorts.models import Cohort, Enrollment, Pair, PairEndKind, PairStatus
 from questionnaires.models import Question
 
 from .enums import KIND_HELP, CriterionKind, ExclusionReason, ProposalStatus, Threshold, VoteChoice
@@ -144,6 +144,17 @@ class PairChoiceField(forms.ModelChoiceField):
         return f"{obj.mentee.user.get_full_name()} – {obj.mentor.user.get_full_name()}"
 
 
+def end_kind_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("What follows for the mentee"),
+        choices=PairEndKind.choices,
+        initial=PairEndKind.REMATCH,
+        widget=forms.RadioSelect,
+        help_text=_("Either way the mentor's seat frees up, and the two are never proposed together again."),
+        error_messages={"required": _("Choose whether the mentee is re-matched or the mentorship ends.")},
+    )
+
+
 class EndPairForm(forms.Form):
     pair = PairChoiceField(label=_("Pair"), queryset=Pair.objects.none())
     reason = forms.CharField(
@@ -152,6 +163,7 @@ class EndPairForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the pair ends; it is kept on record.")},
     )
+    kind = end_kind_field()
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,3 +181,4 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the pair ends; it is kept on record.")},
     )
+    kind = end_kind_field()

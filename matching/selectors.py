@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
-from cohorts.models import Cohort, Enrollment, Pair, PairStatus
+from cohorts.models import Cohort, Enrollment, Pair, PairEndKind, PairStatus
 from mentorship.enums import ACTIVE_JOB_STATUSES, OrgRole
 from mentorship.models import User
 from questionnaires.enums import Kind
@@ -20,8 +20,9 @@ from .models import Exclusion, MatchingCriterion, MatchingSettings, MatchRun, Pa
 class RoundPeople:
     """Who a new round would match, and under which constraints (enrollment ids throughout).
 
-    Mentees: accepted, without an active (or graduated) pair and without an approved
-    proposal waiting to be published. Mentors: accepted, with the seats left once active
+    Mentees: accepted, without an active (or graduated) pair, without an approved proposal
+    waiting to be published, and not ended out of the cohort's rounds (a pair ended with
+    "end" whose mentee the coordinator has not put back: ``ended_out``). Mentors: accepted, with the seats left once active
     pairs and approved, unpublished proposals are counted. ``excluded`` gathers every pair
     that must never be proposed: the coordinator's exclusions, pairs rejected in any earlier
     round, and pairs that were published and then ended.
@@ -35,6 +36,7 @@ class RoundPeople:
     excluded: set[tuple[int, int]] = field(default_factory=set)
     fixed: list[tuple[int, int]] = field(default_factory=list)
     active_pairs: int = 0
+    ended_out: set[int] = field(default_factory=set)
 
     @property
     def seats(self) -> int:
@@ -51,9 +53,11 @@ def round_people(*, cohort: Cohort) -> RoundPeople:
     )
     used: Counter[int] = Counter()
     settled_mentees: set[int] = set()
-    for mentor_id, mentee_id, status in Pair.objects.filter(cohort=cohort).values_list(
-        "mentor_id", "mentee_id", "status"
+    for mentor_id, mentee_id, status, end_kind, back_at in Pair.objects.filter(cohort=cohort).values_list(
+        "mentor_id", "mentee_id", "status", "end_kind", "mentee_back_at"
     ):
+        if status == PairStatus.ENDED and end_kind == PairEndKind.END and back_at is None:
+            people.ended_out.add(mentee_id)
         if status == PairStatus.ACTIVE:
             used[mentor_id] += 1
             settled_mentees.add(mentee_id)
@@ -76,7 +80,7 @@ def round_people(*, cohort: Cohort) -> RoundPeople:
     people.excluded.update(Exclusion.objects.filter(cohort=cohort).values_list("mentee_id", "mentor_id"))
     for pk, role, capacity in accepted:
         if role == ParticipantRole.MENTEE:
-            if pk not in settled_mentees:
+            if pk not in settled_mentees and pk not in people.ended_out:
                 people.mentee_ids.append(pk)
             continue
         effective = capacity if capacity is not None else cohort.mentor_default_capacity
@@ -134,15 +138,18 @@ def proposal_counts(*, cohort: Cohort) -> dict[str, int]:
     return counts
 
 
-def ended_pairs_awaiting(*, cohort: Cohort, limit: int = 50) -> list[PairEnd]:
-    """Pairs that ended through matching, newest first, each with ``mentee_rematched`` telling
-    whether the mentee has an active pair or an open proposal again."""
+def ended_pairs(*, cohort: Cohort, limit: int = 50) -> list[Pair]:
+    """The cohort's pairs that ended, whatever ended them (the coordinator here, the match
+    feedback, an end-of-term decision, a withdrawal), newest first, each with
+    ``mentee_now``: "rematched" (an active pair or an open proposal again), "out" (ended
+    out of the later rounds, not put back), "left" (no longer accepted) or "waiting". Three
+    queries."""
     rows = list(
-        PairEnd.objects.filter(cohort=cohort)
-        .select_related("pair__mentee__user", "pair__mentor__user", "ended_by")
-        .order_by("-created_at", "-pk")[:limit]
+        Pair.objects.filter(cohort=cohort, status=PairStatus.ENDED)
+        .select_related("mentee__user", "mentor__user", "ended_by", "mentee_back_by", "matching_end")
+        .order_by("-ended_at", "-pk")[:limit]
     )
-    mentee_ids = [r.pair.mentee_id for r in rows]
+    mentee_ids = [r.mentee_id for r in rows]
     rematched = set(
         Pair.objects.filter(mentee_id__in=mentee_ids, status=PairStatus.ACTIVE).values_list("mentee_id", flat=True)
     ) | set(
@@ -150,8 +157,20 @@ def ended_pairs_awaiting(*, cohort: Cohort, limit: int = 50) -> list[PairEnd]:
         .filter(Q(status=ProposalStatus.PENDING) | Q(status=ProposalStatus.APPROVED, pair__isnull=True))
         .values_list("mentee_id", flat=True)
     )
+    out = {r.mentee_id for r in rows if r.end_kind == PairEndKind.END and r.mentee_back_at is None}
     for row in rows:
-        row.mentee_rematched = row.pair.mentee_id in rematched
+        if row.mentee_id in rematched:
+            row.mentee_now = "rematched"
+        elif row.mentee.status != EnrollmentStatus.ACCEPTED:
+            row.mentee_now = "left"
+        elif row.mentee_id in out:
+            row.mentee_now = "out"
+        else:
+            row.mentee_now = "waiting"
+        try:
+            row.ending_source = row.matching_end.get_source_display()
+        except PairEnd.DoesNotExist:
+            row.ending_source = ""
     return rows
 
 

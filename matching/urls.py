@@ -18,6 +18,7 @@ urlpatterns = [
     path(P + "publish/", overview.publish, name="publish"),
     path(P + "pairs/end/", overview.pair_end_choose, name="pair-end-choose"),
     path(P + "pairs/<int:pair_pk>/end/", overview.pair_end, name="pair-end"),
+    path(P + "pairs/<int:pair_pk>/put-back/", overview.mentee_put_back, name="mentee-put-back"),
     path(P + "criteria/", criteria.criteria_list, name="criteria-list"),
     path(P + "criteria/new/", criteria.criterion_create, name="criterion-create"),
     path(P + "criteria/defaults/", criteria.criteria_defaults, name="criteria-defaults"),

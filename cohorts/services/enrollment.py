@@ -10,7 +10,7 @@ from mentorship.notifications import email_queue
 from mentorship.webhooks import person_data, webhook_emit
 
 from ..enums import EnrollmentStatus, ParticipantRole
-from ..models import Cohort, Enrollment, PairStatus
+from ..models import Cohort, Enrollment, PairEndKind, PairStatus
 from ..phases import require_phase
 from .pairs import pair_end
 
@@ -188,10 +188,12 @@ def enrollment_withdraw(*, enrollment: Enrollment, by: User) -> Enrollment:
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
         return enrollment
     now = timezone.now()
-    for pair in list(enrollment.pairs_as_mentee.filter(status=PairStatus.ACTIVE)) + list(
-        enrollment.pairs_as_mentor.filter(status=PairStatus.ACTIVE)
-    ):
-        pair_end(pair=pair, reason=_("%(name)s withdrew from the cohort.") % {"name": enrollment.user}, by=by)
+    reason = _("%(name)s withdrew from the cohort.") % {"name": enrollment.user}
+    # A mentee who leaves has left; the mentees of a mentor who leaves go into the next round.
+    for pair in enrollment.pairs_as_mentee.filter(status=PairStatus.ACTIVE):
+        pair_end(pair=pair, reason=reason, kind=PairEndKind.END, by=by)
+    for pair in enrollment.pairs_as_mentor.filter(status=PairStatus.ACTIVE):
+        pair_end(pair=pair, reason=reason, kind=PairEndKind.REMATCH, by=by)
     enrollment.status = EnrollmentStatus.WITHDRAWN
     enrollment.decided_at, enrollment.decided_by = now, by
     enrollment.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])

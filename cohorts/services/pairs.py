@@ -14,7 +14,7 @@ from mentorship.models import User, WebhookEvent
 from mentorship.webhooks import person_data, webhook_emit, webhook_emit_many
 
 from ..enums import EnrollmentStatus, ParticipantRole
-from ..models import Cohort, Enrollment, Pair, PairStatus
+from ..models import Cohort, Enrollment, Pair, PairEndKind, PairStatus
 
 
 def _refusal(
@@ -128,15 +128,45 @@ def pairs_create_many(*, cohort: Cohort, couples: list[tuple[int, int]]) -> list
     return outcome
 
 
-def pair_end(*, pair: Pair, reason: str, by: User | None = None) -> Pair:
-    """End an active pair; both people can then be matched again in a later round."""
+def pair_end(*, pair: Pair, reason: str, kind: str, by: User | None = None) -> Pair:
+    """End an active pair; the mentor's seat frees up at once. ``kind`` says what follows
+    for the mentee: re-match (the next round takes them, never with the same mentor) or end
+    (the cohort's later rounds leave them out until the coordinator puts them back)."""
+    if kind not in PairEndKind.values:
+        raise ValueError(f"unknown end kind {kind!r}")
     if pair.status != PairStatus.ACTIVE:
         return pair
     pair.status = PairStatus.ENDED
     pair.ended_at = timezone.now()
     pair.end_reason = reason
-    pair.save(update_fields=["status", "ended_at", "end_reason"])
+    pair.end_kind = kind
+    pair.ended_by = by
+    pair.save(update_fields=["status", "ended_at", "end_reason", "end_kind", "ended_by"])
     return pair
+
+
+@transaction.atomic
+def pair_mentee_put_back(*, pair: Pair, by: User) -> Pair:
+    """Put the mentee of a pair that ended ("end", not "re-match") back into the cohort's
+    later rounds; recorded on every such pair of theirs with who did it and when. The old
+    mentor stays ruled out."""
+    locked = Pair.objects.select_for_update(of=("self",)).select_related("mentee__user").filter(pk=pair.pk).first()
+    if locked is None or locked.status != PairStatus.ENDED or locked.end_kind != PairEndKind.END:
+        raise ValidationError(_("Only the mentee of a pair that was ended (not re-matched) can be put back."))
+    if locked.mentee_back_at is not None:
+        raise ValidationError(
+            _("%(name)s is already back in the rounds.") % {"name": locked.mentee.user}, code="already_back"
+        )
+    if locked.mentee.status != EnrollmentStatus.ACCEPTED:
+        raise ValidationError(
+            _("%(name)s is no longer accepted in the cohort.") % {"name": locked.mentee.user}, code="not_accepted"
+        )
+    now = timezone.now()
+    Pair.objects.filter(
+        mentee=locked.mentee, status=PairStatus.ENDED, end_kind=PairEndKind.END, mentee_back_at__isnull=True
+    ).update(mentee_back_at=now, mentee_back_by=by)
+    locked.mentee_back_at, locked.mentee_back_by = now, by
+    return locked
 
 
 def pair_mark_graduated(*, pair: Pair) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.enums import ParticipantRole
-from cohorts.models import Cohort, Pair, PairStatus
+from cohorts.models import Cohort, Pair, PairEndKind, PairStatus
 from cohorts.phases import require_phase
 from cohorts.services.pairs import pair_end, pairs_create_many
 from mentorship.enums import ACTIVE_JOB_STATUSES, JobStatus
@@ -214,11 +214,14 @@ def matched_pair_end(
     pair: Pair,
     reason: str,
     by: User | None,
+    kind: str = PairEndKind.REMATCH,
     source: str = PairEndSource.COORDINATOR,
     response: Response | None = None,
 ) -> PairEnd:
-    """End an active pair so that both people go back into the next round, and never
-    propose the two together again. Ending it again changes nothing.
+    """End an active pair and never propose the two together again; the mentor's seat frees
+    up. ``kind`` re-match: the mentee goes into the next round; end: the cohort's later
+    rounds leave the mentee out until the coordinator puts them back. Ending it again
+    changes nothing.
 
     Side effects: the pair ends (cohorts), an audit event on the proposal it came from,
     an email to the cohort's coordinators (except the one who ended it).
@@ -226,6 +229,8 @@ def matched_pair_end(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the pair ends; it is kept on record.")})
+    if kind not in PairEndKind.values:
+        raise ValidationError({"kind": _("Choose whether the mentee is re-matched or the mentorship ends.")})
     with transaction.atomic():
         pair = (
             Pair.objects.select_for_update(of=("self",))
@@ -237,14 +242,18 @@ def matched_pair_end(
             return existing
         if pair.status != PairStatus.ACTIVE:
             raise ValidationError(_("This pair is no longer active."))
-        pair_end(pair=pair, reason=reason, by=by)
+        pair_end(pair=pair, reason=reason, kind=kind, by=by)
         ending = PairEnd.objects.create(
             pair=pair, cohort=pair.cohort, source=source, reason=reason, ended_by=by, response=response
         )
         proposal = Proposal.objects.filter(pair=pair).first()
         if proposal is not None:
             ProposalEvent.objects.create(
-                proposal=proposal, kind=EventKind.PAIR_ENDED, actor=by, comment=reason, data={"source": source}
+                proposal=proposal,
+                kind=EventKind.PAIR_ENDED,
+                actor=by,
+                comment=reason,
+                data={"source": source, "end_kind": kind},
             )
         _notify_coordinators(pair, ending, skip=by)
     return ending
@@ -288,4 +297,11 @@ def feedback_not_a_good_fit(*, response: Response) -> PairEnd | None:
             },
         )
         return None
-    return matched_pair_end(pair=pairs[0], reason=why, by=None, source=PairEndSource.FEEDBACK, response=response)
+    return matched_pair_end(
+        pair=pairs[0],
+        reason=why,
+        by=None,
+        kind=PairEndKind.REMATCH,
+        source=PairEndSource.FEEDBACK,
+        response=response,
+    )

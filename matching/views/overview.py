@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cohorts.models import Enrollment, Pair
+from cohorts.models import Enrollment, Pair, PairEndKind, PairStatus
 from cohorts.phases import phase_allows, require_phase
+from cohorts.services.pairs import pair_mentee_put_back
 from mentorship.enums import JobStatus
 from mentorship.form_errors import flash_errors, flash_form_errors
 from mentorship.jobs import job_retry
@@ -23,7 +24,7 @@ from ..forms import EndPairForm, ReasonForm
 from ..models import MatchRun, PublishJob
 from ..selectors import (
     criteria_of,
-    ended_pairs_awaiting,
+    ended_pairs,
     matching_settings_of,
     proposal_counts,
     round_people,
@@ -88,7 +89,7 @@ def matching_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["people"] = round_people(cohort=cohort)
         context["end_form"] = EndPairForm(cohort=cohort)
     if can_review:
-        context["ended"] = ended_pairs_awaiting(cohort=cohort)
+        context["ended"] = ended_pairs(cohort=cohort)
         unmatched = _unmatched(last_done)
         context["unmatched"] = _with_reasons(last_done, unmatched[:UNMATCHED_SHOWN]) if last_done else []
         context["unmatched_more"] = last_done is not None and last_done.unmatched_count > UNMATCHED_SHOWN
@@ -258,20 +259,24 @@ def pair_end_choose(request: HttpRequest, pk: int) -> HttpResponse:
         flash_form_errors(request, form)
         return redirect("matching:matching-detail", pk=cohort.pk)
     target = reverse("matching:matching-detail", kwargs={"pk": cohort.pk})
-    return _end(request, form.cleaned_data["pair"], form.cleaned_data["reason"], target)
+    return _end(request, form.cleaned_data["pair"], form.cleaned_data, target)
 
 
-def _end(request: HttpRequest, pair: Pair, reason: str, target: str) -> HttpResponse:
+def _end(request: HttpRequest, pair: Pair, data: dict, target: str) -> HttpResponse:
     try:
-        matched_pair_end(pair=pair, reason=reason, by=request.user)
+        matched_pair_end(pair=pair, reason=data["reason"], kind=data["kind"], by=request.user)
     except ValidationError as error:
         flash_errors(request, error)
     else:
-        messages.success(
-            request,
-            _("The pair of %(mentor)s and %(mentee)s has ended; both go into the next round.")
-            % {"mentor": pair.mentor.user, "mentee": pair.mentee.user},
-        )
+        names = {"mentor": pair.mentor.user, "mentee": pair.mentee.user}
+        if data["kind"] == PairEndKind.END:
+            text = _(
+                "The pair of %(mentor)s and %(mentee)s has ended; %(mentee)s takes no part in later rounds "
+                "unless you put them back."
+            )
+        else:
+            text = _("The pair of %(mentor)s and %(mentee)s has ended; %(mentee)s goes into the next round.")
+        messages.success(request, text % names)
     return redirect(target)
 
 
@@ -285,6 +290,26 @@ def pair_end(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
     back = request.POST.get("next", "")
     target = back if back.startswith(home) and url_has_allowed_host_and_scheme(back, allowed_hosts=None) else home
     if not form.is_valid():
-        messages.error(request, _("Say why the pair ends; it is kept on record."))
+        flash_form_errors(request, form)
         return redirect(target)
-    return _end(request, pair, form.cleaned_data["reason"], target)
+    return _end(request, pair, form.cleaned_data, target)
+
+
+@require_POST
+def mentee_put_back(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
+    """Put the mentee of an ended pair back into the cohort's later rounds."""
+    cohort = cohort_for(request, pk, "matching.manage_matching")
+    pair = get_object_or_404(
+        Pair.objects.select_related("mentee__user"), cohort=cohort, pk=pair_pk, status=PairStatus.ENDED
+    )
+    try:
+        pair_mentee_put_back(pair=pair, by=request.user)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is back in the rounds; the next round may match them with another mentor.")
+            % {"name": pair.mentee.user},
+        )
+    return redirect("matching:matching-detail", pk=cohort.pk)

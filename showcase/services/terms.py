@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.enums import CohortPhase
-from cohorts.models import Pair, PairStatus
+from cohorts.models import Pair, PairEndKind, PairStatus
 from cohorts.services.pairs import pair_end
 from mentorship.models import User
 from mentorship.notifications import email_queue
@@ -97,8 +97,10 @@ def term_decide(
 
     - continue: the pair stays active; its next term ends on ``new_term_ends_on``;
     - rematch: the pair ends (``pair_end``), with a reason naming who asked; both people
-      have no active pair any more, so the matching app's next round takes them;
-    - end: the pair ends.
+      have no active pair any more, so the matching app's next round takes them (the
+      mentee with another mentor);
+    - end: the pair ends and the mentee takes no part in the cohort's later rounds unless
+      the coordinator puts them back; the mentor's seat frees up.
 
     Side effects: an email to both people with the decision, after commit.
     """
@@ -133,9 +135,9 @@ def term_decide(
     except IntegrityError:
         raise ValidationError(_("This term has already been decided."), code="decided") from None
     if decision == TermChoice.REMATCH:
-        pair_end(pair=pair, reason=_rematch_reason(pair, ends_on), by=by)
+        pair_end(pair=pair, reason=_rematch_reason(pair, ends_on), kind=PairEndKind.REMATCH, by=by)
     elif decision == TermChoice.END:
-        pair_end(pair=pair, reason=record.note or _("Ended at the end of the term."), by=by)
+        pair_end(pair=pair, reason=record.note or _("Ended at the end of the term."), kind=PairEndKind.END, by=by)
     for person in (pair.mentee.user, pair.mentor.user):
         email_queue(
             to=[person],

@@ -1,6 +1,8 @@
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cohorts.enums import CohortPhase, ParticipantRole
@@ -120,3 +122,61 @@ def test_coordinator_runs_reviewers_vote_a_rejected_pair_is_rematched_and_the_me
     expect(page.get_by_text(re.compile("Your mentor: Zoe Mentor"))).to_be_visible()
     response = page.goto(f"{base}/cohorts/{cohort.pk}/matching/proposals/")
     assert response.status == 403
+
+
+def test_a_pair_ended_at_the_end_of_term_keeps_the_mentee_out_until_the_coordinator_puts_them_back(
+    live_server, page: Page
+):
+    base = live_server.url
+    coordinator = MembershipFactory(role=OrgRole.COORDINATOR, user__full_name="Cora Coordinator").user
+    cohort = CohortFactory(
+        program__organization=coordinator.org_memberships.get().organization,
+        name="Term cohort",
+        phase=CohortPhase.LAUNCH,
+        mentor_default_capacity=1,
+        term_months=3,
+    )
+    applications = {
+        role: questionnaire_from_template(cohort=cohort, template_key=f"{role}_application", by=None)
+        for role in (ParticipantRole.MENTEE, ParticipantRole.MENTOR)
+    }
+    criteria_set_up_defaults(cohort=cohort)
+    mentee, mentor = ParticipantRole.MENTEE, ParticipantRole.MENTOR
+    ada = person(cohort, applications, mentee, name="Ada Mentee", track="backend", tz=0, values=["craft"], years=1)
+    xena = person(cohort, applications, mentor, name="Xena Mentor", track="backend", tz=0, values=["craft"], years=9)
+    person(cohort, applications, mentor, name="Yara Mentor", track="data", tz=5, values=["impact"], years=9)
+    # Matched 85 days ago: the three-month term ends within two weeks.
+    Pair.objects.create(cohort=cohort, mentor=xena, mentee=ada, matched_at=timezone.now() - datetime.timedelta(days=85))
+
+    # At the end of the term the coordinator ends the mentorship.
+    sign_in(page, base, coordinator.email)
+    page.goto(f"{base}/cohorts/{cohort.pk}/end-of-term/")
+    row = page.get_by_role("row", name=re.compile("Ada Mentee & Xena Mentor"))
+    row.get_by_label("Decision").select_option("end")
+    row.get_by_label("Note (optional)").fill("Ada has reached her goals.")
+    row.get_by_role("button", name=re.compile("^Decide")).click()
+    expect(page.get_by_text("Ada has reached her goals.").first).to_be_visible()
+
+    # The matching page lists the ending; the next round does not propose Ada.
+    page.goto(f"{base}/cohorts/{cohort.pk}/matching/")
+    ended = page.locator("section[aria-labelledby=ended-heading]")
+    expect(ended.get_by_text("Ada has reached her goals.")).to_be_visible()
+    expect(ended.get_by_text("out of later rounds")).to_be_visible()
+    page.get_by_role("button", name="Run the first round").click()
+    expect(page.get_by_text("Round 1 is ready: 0 proposals to review.")).to_be_visible()
+    assert not Proposal.objects.exists()
+
+    # The coordinator puts Ada back: the next round proposes her with another mentor.
+    page.goto(f"{base}/cohorts/{cohort.pk}/matching/")
+    page.get_by_role("button", name=re.compile("^Put back into the rounds")).click()
+    expect(page.get_by_text("Ada Mentee is back in the rounds")).to_be_visible()
+    page.get_by_role("button", name="Run the next round").click()
+    expect(page.get_by_text("Round 2 is ready: 1 proposal to review.")).to_be_visible()
+    assert list(Proposal.objects.values_list("mentee__user__full_name", "mentor__user__full_name")) == [
+        ("Ada Mentee", "Yara Mentor")
+    ]
+    expect(
+        page.locator("section[aria-labelledby=ended-heading]").get_by_text(
+            re.compile("Put back into the rounds by Cora Coordinator")
+        )
+    ).to_be_visible()

@@ -3,10 +3,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from cohorts.enums import CohortPhase
-from cohorts.models import Enrollment, Pair, PairStatus
+from cohorts.models import Enrollment, Pair, PairEndKind, PairStatus
+from cohorts.services.pairs import pair_mentee_put_back
 from matching.enums import EventKind, PairEndSource, ProposalStatus
 from matching.models import MatchRun, PairEnd, Proposal, ProposalEvent, PublishJob
-from matching.selectors import criteria_of
+from matching.selectors import criteria_of, round_people
 from matching.services import publishing
 from matching.services.publishing import matched_pair_end, proposals_publish, publish_job_run, publish_job_start
 from matching.services.runs import match_run_start
@@ -251,6 +252,57 @@ def test_an_ended_pair_sends_both_people_back_into_the_next_round(
 
     run.refresh_from_db()
     assert [(p.mentee, p.mentor) for p in run.proposals.all()] == [(ada, yara)]
+
+
+def _round(cohort, coordinator, capture):
+    with capture(execute=True):
+        run = match_run_start(cohort=cohort, by=coordinator)
+    run.refresh_from_db()
+    return sorted((p.mentee.user.full_name, p.mentor.user.full_name) for p in run.proposals.all())
+
+
+def test_an_ended_mentee_stays_out_of_later_rounds_until_put_back(
+    cohort, coordinator, make_person, criteria, django_capture_on_commit_callbacks
+):
+    ada = make_person("mentee", name="Ada", track="backend", years=1)
+    make_person("mentee", name="Bea", track="data", years=1)
+    xena = make_person("mentor", name="Xena", track="backend", years=9)
+    make_person("mentor", name="Yara", track="data", years=9)
+    pair = PairFactory(cohort=cohort, mentee=ada, mentor=xena)
+    matched_pair_end(pair=pair, reason="Done", by=coordinator, kind=PairEndKind.END)
+
+    while_out = _round(cohort, coordinator, django_capture_on_commit_callbacks)
+    Proposal.objects.update(status=ProposalStatus.REJECTED)
+    pair_mentee_put_back(pair=pair, by=coordinator)
+    back = _round(cohort, coordinator, django_capture_on_commit_callbacks)
+
+    # Xena's seat is free: Bea may have her; Ada is out, then back, never with Xena.
+    assert [name for name, _mentor in while_out] == ["Bea"]
+    assert ("Ada", "Xena") not in back
+    assert [name for name, _mentor in back] == ["Ada", "Bea"]
+
+
+def test_round_people_leave_out_ended_mentees_and_free_the_mentors_seat(cohort, coordinator):
+    ended, rematched = PairFactory(cohort=cohort), PairFactory(cohort=cohort)
+    matched_pair_end(pair=ended, reason="Done", by=coordinator, kind=PairEndKind.END)
+    matched_pair_end(pair=rematched, reason="Not a fit", by=coordinator, kind=PairEndKind.REMATCH)
+
+    people = round_people(cohort=cohort)
+
+    assert people.mentee_ids == [rematched.mentee_id]
+    assert people.ended_out == {ended.mentee_id}
+    assert sorted(people.mentor_ids) == sorted([ended.mentor_id, rematched.mentor_id])
+    assert people.excluded == {(ended.mentee_id, ended.mentor_id), (rematched.mentee_id, rematched.mentor_id)}
+
+
+def test_ending_refuses_an_unknown_kind(cohort, coordinator):
+    pair = PairFactory(cohort=cohort)
+
+    with pytest.raises(ValidationError):
+        matched_pair_end(pair=pair, reason="Done", by=coordinator, kind="vanish")
+
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.ACTIVE
 
 
 # --- Publishing as a background job -----------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cohorts.enums import CohortPhase, EnrollmentStatus
-from cohorts.models import Pair, PairStatus
+from cohorts.models import Pair, PairEndKind, PairStatus
 from questionnaires.enums import Audience, Kind
 from showcase.enums import FileKind, TermChoice
 from showcase.models import Graduation, Project, Submission, TermChoiceRecord, TermDecision
@@ -531,7 +531,7 @@ def test_term_decide_rematch_ends_the_pair_and_names_who_asked(cohort, coordinat
     term_services.term_decide(pair=pair, decision=TermChoice.REMATCH, by=coordinator)
 
     pair.refresh_from_db()
-    assert pair.status == PairStatus.ENDED
+    assert (pair.status, pair.end_kind, pair.ended_by) == (PairStatus.ENDED, PairEndKind.REMATCH, coordinator)
     assert str(pair.mentee.user) in pair.end_reason
     assert "re-matched" in pair.end_reason
     # Neither has an active pair: the next matching round takes both.
@@ -544,7 +544,7 @@ def test_term_decide_end_ends_the_pair(cohort, coordinator):
     term_services.term_decide(pair=pair, decision=TermChoice.END, by=coordinator, note="Both are done.")
 
     pair.refresh_from_db()
-    assert (pair.status, pair.end_reason) == (PairStatus.ENDED, "Both are done.")
+    assert (pair.status, pair.end_reason, pair.end_kind) == (PairStatus.ENDED, "Both are done.", PairEndKind.END)
 
 
 def test_term_decide_twice_is_refused(cohort, coordinator):

@@ -89,7 +89,9 @@ def test_a_stale_run_offers_to_be_marked_failed(client, cohort, coordinator):
 
 def test_a_stalled_run_is_queued_again_at_once(client, cohort, coordinator, django_capture_on_commit_callbacks):
     run = MatchRunFactory(cohort=cohort, status=JobStatus.RUNNING, criteria=[], round_number=1)
-    MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - stale_after() - datetime.timedelta(seconds=1))
+    MatchRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - stale_after() - datetime.timedelta(seconds=1)
+    )
     client.force_login(coordinator)
 
     page = client.get(matching_url(cohort))
@@ -183,21 +185,23 @@ def test_ending_a_pair_needs_a_reason(client, cohort, coordinator, objects):
     pair = objects["pair"]
     client.force_login(coordinator)
 
-    refused = client.post(matching_url(cohort, "pair-end", pair_pk=pair.pk), {"reason": " "}, follow=True)
+    refused = client.post(
+        matching_url(cohort, "pair-end", pair_pk=pair.pk), {"reason": " ", "kind": "rematch"}, follow=True
+    )
     pair.refresh_from_db()
     assert pair.status == PairStatus.ACTIVE
     assert messages_of(refused) == ["Say why the pair ends; it is kept on record."]
 
     ended = client.post(
         matching_url(cohort, "pair-end", pair_pk=pair.pk),
-        {"reason": "Moved abroad", "next": "https://evil.example/"},
+        {"reason": "Moved abroad", "kind": "rematch", "next": "https://evil.example/"},
         follow=True,
     )
 
     pair.refresh_from_db()
     assert pair.status == PairStatus.ENDED
     assert ended.redirect_chain[-1][0] == matching_url(cohort)
-    assert [e.pair for e in ended.context["ended"]] == [pair]
+    assert ended.context["ended"] == [pair]
 
 
 def test_the_coordinator_ends_a_pair_chosen_on_the_matching_page(client, cohort, coordinator, objects, elsewhere):
@@ -207,8 +211,8 @@ def test_the_coordinator_ends_a_pair_chosen_on_the_matching_page(client, cohort,
     end = matching_url(cohort, "pair-end-choose")
 
     offered = list(client.get(matching_url(cohort)).context["end_form"].fields["pair"].queryset)
-    tampered = client.post(end, {"pair": foreign.pk, "reason": "Not a good fit"}, follow=True)
-    ended = client.post(end, {"pair": pair.pk, "reason": "Not a good fit"}, follow=True)
+    tampered = client.post(end, {"pair": foreign.pk, "reason": "Not a good fit", "kind": "rematch"}, follow=True)
+    ended = client.post(end, {"pair": pair.pk, "reason": "Not a good fit", "kind": "rematch"}, follow=True)
 
     assert offered == [pair]
     assert messages_of(tampered) == ["Select a valid choice. That choice is not one of the available choices."]
@@ -217,7 +221,7 @@ def test_the_coordinator_ends_a_pair_chosen_on_the_matching_page(client, cohort,
     pair.refresh_from_db()
     assert pair.status == PairStatus.ENDED
     assert messages_of(ended) == [
-        f"The pair of {pair.mentor.user} and {pair.mentee.user} has ended; both go into the next round."
+        f"The pair of {pair.mentor.user} and {pair.mentee.user} has ended; {pair.mentee.user} goes into the next round."
     ]
 
 
@@ -234,14 +238,14 @@ def test_after_a_failed_round_the_button_runs_it_again(client, cohort, coordinat
 def test_ended_pairs_show_whether_the_mentee_was_matched_again(client, cohort, coordinator, objects):
     pair = objects["pair"]
     client.force_login(coordinator)
-    client.post(matching_url(cohort, "pair-end", pair_pk=pair.pk), {"reason": "Not a good fit"})
+    client.post(matching_url(cohort, "pair-end", pair_pk=pair.pk), {"reason": "Not a good fit", "kind": "rematch"})
 
     waiting = client.get(matching_url(cohort)).context["ended"]
     ProposalFactory(run=objects["run"], cohort=cohort, mentee=pair.mentee)
     rematched = client.get(matching_url(cohort)).context["ended"]
 
-    assert [e.mentee_rematched for e in waiting] == [False]
-    assert [e.mentee_rematched for e in rematched] == [True]
+    assert [e.mentee_now for e in waiting] == ["waiting"]
+    assert [e.mentee_now for e in rematched] == ["rematched"]
 
 
 # --- Criteria, voting rule, exclusions -----------------------------------------------------
@@ -417,3 +421,73 @@ def test_viewer_is_not_offered_links_to_the_proposals(client, cohort, viewer, me
 
     assert proposals not in for_viewer
     assert proposals in for_member
+
+
+# --- Ended pairs, whatever ended them ------------------------------------------------------
+
+
+def test_pairs_ended_at_the_end_of_term_are_listed_and_the_mentee_is_out(client, cohort, coordinator, objects):
+    from showcase.enums import TermChoice
+    from showcase.services.terms import term_decide
+
+    pair = objects["pair"]
+    term_decide(pair=pair, decision=TermChoice.END, by=coordinator, note="Both are done.")
+    client.force_login(coordinator)
+
+    page = client.get(matching_url(cohort))
+
+    assert page.context["ended"] == [pair]
+    assert [e.mentee_now for e in page.context["ended"]] == ["out"]
+    html = page.content.decode()
+    assert "No pair has ended." not in html
+    assert "Both are done." in html
+    assert "Put back into the rounds" in html
+    assert pair.mentee_id not in page.context["people"].mentee_ids
+
+
+def test_the_coordinator_puts_an_ended_mentee_back(client, cohort, coordinator, objects):
+    pair = objects["pair"]
+    client.force_login(coordinator)
+    client.post(matching_url(cohort, "pair-end", pair_pk=pair.pk), {"reason": "Done", "kind": "end"}, follow=True)
+
+    response = client.post(matching_url(cohort, "mentee-put-back", pair_pk=pair.pk), follow=True)
+    again = client.post(matching_url(cohort, "mentee-put-back", pair_pk=pair.pk), follow=True)
+
+    pair.refresh_from_db()
+    assert (pair.status, pair.end_kind, pair.mentee_back_by) == (PairStatus.ENDED, "end", coordinator)
+    assert messages_of(response) == [
+        f"{pair.mentee.user} is back in the rounds; the next round may match them with another mentor."
+    ]
+    assert messages_of(again) == [f"{pair.mentee.user} is already back in the rounds."]
+    assert pair.mentee_id in response.context["people"].mentee_ids
+    assert [e.mentee_now for e in response.context["ended"]] == ["waiting"]
+    assert "Put back into the rounds by" in response.content.decode()
+
+
+def test_putting_back_a_rematched_or_active_pair_changes_nothing(client, cohort, coordinator, objects):
+    pair = objects["pair"]
+    client.force_login(coordinator)
+
+    active = client.post(matching_url(cohort, "mentee-put-back", pair_pk=pair.pk))
+    client.post(
+        matching_url(cohort, "pair-end", pair_pk=pair.pk), {"reason": "Not a fit", "kind": "rematch"}, follow=True
+    )
+    rematched = client.post(matching_url(cohort, "mentee-put-back", pair_pk=pair.pk), follow=True)
+
+    pair.refresh_from_db()
+    assert active.status_code == 404
+    assert messages_of(rematched) == ["Only the mentee of a pair that was ended (not re-matched) can be put back."]
+    assert pair.mentee_back_at is None
+
+
+def test_ending_without_saying_what_follows_changes_nothing(client, cohort, coordinator, objects):
+    pair = objects["pair"]
+    client.force_login(coordinator)
+
+    response = client.post(
+        matching_url(cohort, "pair-end", pair_pk=pair.pk), {"reason": "Done", "kind": "vanish"}, follow=True
+    )
+
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.ACTIVE
+    assert len(messages_of(response)) == 1

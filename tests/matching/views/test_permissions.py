@@ -29,6 +29,7 @@ POSTS = {
     "publish": ("manage", {}),
     "pair-end": ("manage", {"pair_pk": "pair"}),
     "pair-end-choose": ("manage", {}),
+    "mentee-put-back": ("manage", {"pair_pk": "pair"}),
     "criteria-defaults": ("manage", {}),
     "criterion-delete": ("manage", {"criterion_pk": "criterion"}),
     "settings-update": ("manage", {}),
