@@ -158,10 +158,7 @@ def _program_requires(cohort, kind: Kind) -> bool:
     return kind.key in (cohort.program.required_emails or [])
 
 
-def _recipients(to: Iterable, kind: Kind) -> list[tuple[str, User | None, str | None]]:
-    """(address, account or None, the account's preference for ``kind``) for each recipient,
-    once per address: people given as accounts, and plain addresses, which are looked up (an
-    invitation may go to somebody who has an account already). Two queries at most."""
+def _given(to: Iterable) -> dict[str, User | None]:
     given: dict[str, User | None] = {}
     for recipient in to:
         if isinstance(recipient, str):
@@ -169,21 +166,74 @@ def _recipients(to: Iterable, kind: Kind) -> list[tuple[str, User | None, str | 
                 given.setdefault(recipient.strip().lower(), None)
         elif recipient is not None:
             given[recipient.email.lower()] = recipient
+    return given
+
+
+@dataclass
+class _LookedUp:
+    """Accounts and preferences fetched once for a batch of emails (``email_queue_many``)."""
+
+    accounts: dict[str, User]
+    # (user id, kind) -> delivery
+    preferences: dict[tuple[int, str], str]
+
+
+def _look_up(messages: list[dict]) -> _LookedUp:
+    """Two queries for a whole batch: the accounts behind plain addresses, and the
+    preferences of everyone the batch reaches for the kinds it sends."""
+    addresses, people = set(), {}
+    for m in messages:
+        for address, person in _given(m["to"]).items():
+            if person is None:
+                addresses.add(address)
+            else:
+                people[person.pk] = person
+    accounts = {p.email: p for p in User.objects.filter(email__in=addresses, is_active=True)} if addresses else {}
+    people.update((p.pk, p) for p in accounts.values())
+    kinds = {kind_for(m["template"]).key for m in messages}
+    preferences = {
+        (user_id, kind): delivery
+        for user_id, kind, delivery in NotificationPreference.objects.filter(
+            user__in=list(people), kind__in=kinds
+        ).values_list("user_id", "kind", "delivery")
+    }
+    return _LookedUp(accounts, preferences)
+
+
+def _recipients(
+    to: Iterable, kind: Kind, looked_up: _LookedUp | None = None
+) -> list[tuple[str, User | None, str | None]]:
+    """(address, account or None, the account's preference for ``kind``) for each recipient,
+    once per address: people given as accounts, and plain addresses, which are looked up (an
+    invitation may go to somebody who has an account already). Two queries at most, none
+    when ``looked_up`` holds what a batch fetched at once."""
+    given = _given(to)
     unknown = [address for address, person in given.items() if person is None]
     if unknown:
-        for person in User.objects.filter(email__in=unknown, is_active=True):
+        if looked_up is None:
+            found = User.objects.filter(email__in=unknown, is_active=True)
+        else:
+            found = [looked_up.accounts[a] for a in unknown if a in looked_up.accounts]
+        for person in found:
             given[person.email] = person
     people = [p for p in given.values() if p is not None]
-    chosen = dict(
-        NotificationPreference.objects.filter(user__in=people, kind=kind.key).values_list("user_id", "delivery")
-    )
+    if looked_up is None:
+        chosen = dict(
+            NotificationPreference.objects.filter(user__in=people, kind=kind.key).values_list("user_id", "delivery")
+        )
+    else:
+        chosen = {
+            p.pk: looked_up.preferences[(p.pk, kind.key)] for p in people if (p.pk, kind.key) in looked_up.preferences
+        }
     return [(address, person, chosen.get(person.pk) if person else None) for address, person in given.items()]
 
 
-def _prepare(*, to: Iterable, template: str, context: dict, cohort=None) -> tuple[list, list[dict]]:
+def _prepare(
+    *, to: Iterable, template: str, context: dict, cohort=None, looked_up: _LookedUp | None = None
+) -> tuple[list, list[dict]]:
     """The notifications to record and the messages to send for one email to ``to``."""
     kind = kind_for(template)
-    recipients = _recipients(to, kind)
+    recipients = _recipients(to, kind, looked_up)
     cohort = cohort if cohort is not None else context.get("cohort")
     required = kind.always or _program_requires(cohort, kind)
     link = _link_of(context)
@@ -239,8 +289,9 @@ def email_queue_many(*, messages: list[dict]) -> None:
     Side effects: queues ``mentorship.send_emails`` on commit.
     """
     notifications, rendered = [], []
+    looked_up = _look_up(messages) if messages else None
     for m in messages:
-        found, prepared = _prepare(to=m["to"], template=m["template"], context=m["context"])
+        found, prepared = _prepare(to=m["to"], template=m["template"], context=m["context"], looked_up=looked_up)
         notifications += found
         key = m.get("key", "")
         for message in prepared:
@@ -333,7 +384,12 @@ def digest_send(*, user: User, day: datetime.date) -> Digest | None:
         message = email_render(
             zone=zone_of(user),
             template="digest",
-            context={"user": user, "items": items, "day": day, "notifications_url": settings.SITE_URL + reverse("mentorship:notification-list")},
+            context={
+                "user": user,
+                "items": items,
+                "day": day,
+                "notifications_url": settings.SITE_URL + reverse("mentorship:notification-list"),
+            },
         )
     _send_on_commit([{"to": [user.email], **message}])
     return digest

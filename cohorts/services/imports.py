@@ -13,14 +13,18 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorship.jobs import job_dispatch, job_execute, job_progress, job_retry
 from mentorship.models import User
+from mentorship.notifications import email_queue_many
 
-from ..models import Cohort, ImportJob
+from ..enums import EnrollmentStatus, InvitationRole, InvitationStatus
+from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember
 from ..phases import require_phase
-from .invitations import invitation_create
+from .invitations import duplicate_error, invitation_check_fields, invitation_create, invitation_message
 
 logger = logging.getLogger(__name__)
 
@@ -131,52 +135,157 @@ def _run_chunk(import_job_id: int, rows: list[dict]) -> bool:
 
     The rows are chosen under the job's lock, from the count stored with the last chunk, so
     that a second worker on the same job continues after the first instead of repeating it.
+    The chunk costs a fixed number of queries, whatever its size: the people already there
+    are looked up for all its rows at once, the new invitations inserted in one statement and
+    their emails handed to the mail task in one batch (keyed, so a batch delivered twice
+    sends nobody two emails). Only the rare row that re-invites somebody who withdrew, or one
+    the database refuses, goes through the one-person path.
     """
-    job = ImportJob.objects.select_for_update(of=("self",)).select_related("cohort", "created_by").get(pk=import_job_id)
+    job = (
+        ImportJob.objects.select_for_update(of=("self",))
+        .select_related("cohort__program__organization", "created_by")
+        .get(pk=import_job_id)
+    )
     chunk = rows[job.processed_rows : job.processed_rows + CHUNK]
     if not chunk:
         return False
-    for row in chunk:
-        email = row.get("email", "")
-        try:
-            # A savepoint per row: a row the database refuses must not undo the others.
-            with transaction.atomic():
-                invitation_create(
-                    cohort=job.cohort,
-                    email=email,
-                    full_name=row.get("name", ""),
-                    role=row.get("role", "").lower(),
-                    capacity=_parse_capacity(row.get("capacity", "")),
-                    by=job.created_by,
-                    import_job=job,
-                )
-        except ValidationError as error:
-            job.skipped_count += 1
-            job.problems.append(
-                {
-                    "row": row["row"],
-                    "email": email,
-                    "reason": " ".join(error.messages),
-                    "duplicate": _is_duplicate(error),
-                }
-            )
-        except DatabaseError:
-            logger.exception("Import %s: row %s refused by the database", import_job_id, row["row"])
-            job.skipped_count += 1
-            job.problems.append(
-                {
-                    "row": row["row"],
-                    "email": email[:254],
-                    "reason": _("This row could not be stored."),
-                    "duplicate": False,
-                }
-            )
-        else:
+    outcomes = _invite_rows(job, chunk)
+    for row, outcome in zip(chunk, outcomes, strict=True):
+        if outcome is None:
             job.invited_count += 1
-        job.processed_rows += 1
+        else:
+            job.skipped_count += 1
+            job.problems.append({"row": row["row"], "email": row.get("email", "")[:254], **outcome})
+    job.processed_rows += len(chunk)
     job.save(update_fields=["invited_count", "skipped_count", "problems", "processed_rows", "updated_at"])
     job_progress(ImportJob, job.pk)
     return True
+
+
+def _problem(error: ValidationError) -> dict:
+    return {"reason": " ".join(error.messages), "duplicate": _is_duplicate(error)}
+
+
+def _invite_rows(job: ImportJob, chunk: list[dict]) -> list[dict | None]:
+    """Invite the rows of one chunk: for each row None (invited) or its problem."""
+    cohort = job.cohort
+    outcomes: list[dict | None] = [None] * len(chunk)
+    try:
+        require_phase(cohort, "invite")
+    except ValidationError as error:
+        return [_problem(error)] * len(chunk)
+    checked: dict[int, tuple[str, str, int | None]] = {}
+    for index, row in enumerate(chunk):
+        role = row.get("role", "").lower()
+        try:
+            capacity = _parse_capacity(row.get("capacity", ""))
+            email, capacity = invitation_check_fields(
+                cohort=cohort, email=row.get("email", ""), role=role, capacity=capacity
+            )
+        except ValidationError as error:
+            outcomes[index] = _problem(error)
+        else:
+            checked[index] = (email, role, capacity)
+    emails = {email for email, _role, _capacity in checked.values()}
+    on_subcommittee = set(
+        SubcommitteeMember.objects.filter(cohort=cohort)
+        .annotate(address=Lower("user__email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
+    )
+    enrolled: dict[str, str] = dict(
+        Enrollment.objects.filter(cohort=cohort)
+        .annotate(address=Lower("user__email"))
+        .filter(address__in=emails)
+        .values_list("address", "status")
+    )
+    invited = {i.email: i for i in Invitation.objects.select_for_update().filter(cohort=cohort, email__in=emails)}
+    new: list[tuple[int, Invitation]] = []
+    one_by_one: list[int] = []
+    seen: set[str] = set()
+    now = timezone.now()
+    for index, (email, role, capacity) in checked.items():
+        existing = invited.get(email)
+        if role == InvitationRole.SUBCOMMITTEE and email in on_subcommittee:
+            outcomes[index] = _problem(
+                duplicate_error(_("%(email)s is already on the subcommittee.") % {"email": email})
+            )
+        elif role != InvitationRole.SUBCOMMITTEE and enrolled.get(email, EnrollmentStatus.WITHDRAWN) != (
+            EnrollmentStatus.WITHDRAWN
+        ):
+            outcomes[index] = _problem(duplicate_error(_("%(email)s is already in this cohort.") % {"email": email}))
+        elif email in seen or (existing is not None and not _may_invite_again(existing, enrolled)):
+            outcomes[index] = _problem(duplicate_error(_("%(email)s has already been invited.") % {"email": email}))
+        elif existing is not None:
+            # Invited again after withdrawing: rare, and the one-person path renews the link.
+            one_by_one.append(index)
+        else:
+            row = chunk[index]
+            new.append(
+                (
+                    index,
+                    Invitation(
+                        cohort=cohort,
+                        email=email,
+                        full_name=row.get("name", "").strip()[:150],
+                        role=role,
+                        capacity=capacity,
+                        invited_by=job.created_by,
+                        import_job=job,
+                        sent_at=now,
+                    ),
+                )
+            )
+        seen.add(email)
+    try:
+        with transaction.atomic():
+            created = Invitation.objects.bulk_create([invitation for _index, invitation in new])
+    except DatabaseError:
+        # Another import of the same people at this moment, or a row the database refuses:
+        # this chunk's new rows go one by one, each in its own savepoint.
+        logger.warning("Import %s: a bulk insert was refused; inviting one by one", job.pk, exc_info=True)
+        created = []
+        one_by_one += [index for index, _invitation in new]
+    email_queue_many(
+        messages=[
+            {**invitation_message(invitation=invitation), "key": f"invitation:{invitation.token}"}
+            for invitation in created
+        ]
+    )
+    for index in sorted(one_by_one):
+        outcomes[index] = _invite_one(job, chunk[index])
+    return outcomes
+
+
+def _may_invite_again(invitation: Invitation, enrolled: dict[str, str]) -> bool:
+    """As ``invitations._may_invite_again``, from the enrollments already looked up."""
+    if invitation.status == InvitationStatus.REVOKED:
+        return True
+    if invitation.status == InvitationStatus.ACCEPTED and invitation.role != InvitationRole.SUBCOMMITTEE:
+        return enrolled.get(invitation.email) == EnrollmentStatus.WITHDRAWN
+    return False
+
+
+def _invite_one(job: ImportJob, row: dict) -> dict | None:
+    email = row.get("email", "")
+    try:
+        # A savepoint per row: a row the database refuses must not undo the others.
+        with transaction.atomic():
+            invitation_create(
+                cohort=job.cohort,
+                email=email,
+                full_name=row.get("name", ""),
+                role=row.get("role", "").lower(),
+                capacity=_parse_capacity(row.get("capacity", "")),
+                by=job.created_by,
+                import_job=job,
+            )
+    except ValidationError as error:
+        return _problem(error)
+    except DatabaseError:
+        logger.exception("Import %s: row %s refused by the database", job.pk, row["row"])
+        return {"reason": _("This row could not be stored."), "duplicate": False}
+    return None
 
 
 def _is_duplicate(error: ValidationError) -> bool:

@@ -50,13 +50,32 @@ def normalize_email(email: str) -> str:
     return email
 
 
-def _duplicate(message: str) -> ValidationError:
+def duplicate_error(message: str) -> ValidationError:
     # The code sits on the field's own error: a dict of messages carries no code of its own.
     return ValidationError({"email": ValidationError(message, code="duplicate")})
 
 
 def invitation_check(*, cohort: Cohort, email: str, role: str, capacity: int | None) -> tuple[str, int | None]:
     """Validate one invitation before it is created; raises ValidationError with the reason."""
+    email, capacity = invitation_check_fields(cohort=cohort, email=email, role=role, capacity=capacity)
+    if role == InvitationRole.SUBCOMMITTEE:
+        if SubcommitteeMember.objects.filter(cohort=cohort, user__email__iexact=email).exists():
+            raise duplicate_error(_("%(email)s is already on the subcommittee.") % {"email": email})
+    elif (
+        Enrollment.objects.filter(cohort=cohort, user__email__iexact=email)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .exists()
+    ):
+        raise duplicate_error(_("%(email)s is already in this cohort.") % {"email": email})
+    existing = Invitation.objects.filter(cohort=cohort, email=email).first()
+    if existing is not None and not _may_invite_again(existing):
+        raise duplicate_error(_("%(email)s has already been invited.") % {"email": email})
+    return email, capacity
+
+
+def invitation_check_fields(*, cohort: Cohort, email: str, role: str, capacity: int | None) -> tuple[str, int | None]:
+    """The checks of one invitation that need no query (address, role, capacity): the
+    normalized address and capacity, or a ValidationError with the reason."""
     try:
         email = normalize_email(email)
         if len(email) > EMAIL_MAX_LENGTH:
@@ -74,18 +93,6 @@ def invitation_check(*, cohort: Cohort, email: str, role: str, capacity: int | N
             )
     elif capacity is not None:
         raise ValidationError({"capacity": _("Only mentors have a capacity.")})
-    if role == InvitationRole.SUBCOMMITTEE:
-        if SubcommitteeMember.objects.filter(cohort=cohort, user__email__iexact=email).exists():
-            raise _duplicate(_("%(email)s is already on the subcommittee.") % {"email": email})
-    elif (
-        Enrollment.objects.filter(cohort=cohort, user__email__iexact=email)
-        .exclude(status=EnrollmentStatus.WITHDRAWN)
-        .exists()
-    ):
-        raise _duplicate(_("%(email)s is already in this cohort.") % {"email": email})
-    existing = Invitation.objects.filter(cohort=cohort, email=email).first()
-    if existing is not None and not _may_invite_again(existing):
-        raise _duplicate(_("%(email)s has already been invited.") % {"email": email})
     return email, capacity
 
 
@@ -138,7 +145,7 @@ def invitation_create(
             invitation_send(invitation=invitation)
     except IntegrityError:
         # Two imports of the same file at once: the other one invited this person.
-        raise _duplicate(_("%(email)s has already been invited.") % {"email": email}) from None
+        raise duplicate_error(_("%(email)s has already been invited.") % {"email": email}) from None
     return invitation
 
 
@@ -149,17 +156,23 @@ def invitation_send(*, invitation: Invitation) -> Invitation:
     if not Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(sent_at=now):
         raise ValidationError(_("Only pending invitations can be sent again."))
     invitation.sent_at = now
-    email_queue(
-        to=[invitation.email],
-        template="invitation",
-        context={
+    email_queue(**invitation_message(invitation=invitation))
+    return invitation
+
+
+def invitation_message(*, invitation: Invitation) -> dict:
+    """The invitation email's recipients, template and context (``email_queue``), with a key
+    that sends it at most once per link when handed over in a batch (``email_queue_many``)."""
+    return {
+        "to": [invitation.email],
+        "template": "invitation",
+        "context": {
             "invitation": invitation,
             "cohort": invitation.cohort,
             "link": settings.SITE_URL + invitation_link(invitation=invitation),
             "days": settings.INVITATION_MAX_AGE_DAYS,
         },
-    )
-    return invitation
+    }
 
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:

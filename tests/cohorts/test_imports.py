@@ -174,3 +174,73 @@ def test_a_row_the_database_refuses_is_reported_and_the_rest_imported(
     assert (job.status, job.invited_count, job.skipped_count) == (JobStatus.SUCCEEDED, 1, 1)
     assert job.problems[0]["reason"] == f"“{long_email}” is not a valid email address."
     assert list(Invitation.objects.values_list("email", flat=True)) == ["fine@example.org"]
+
+
+def _people_csv(n: int, start: int = 0) -> str:
+    return "name,email,role\n" + "".join(f"P{i},p{i}@example.org,mentee\n" for i in range(start, start + n))
+
+
+def test_a_chunk_costs_the_same_queries_for_3_and_30_rows(cohort, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for start, n in ((0, 3), (100, 30)):
+        job = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=_people_csv(n, start))
+        with CaptureQueriesContext(connection) as queries:
+            import_job_run(import_job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.status, job.invited_count) == (JobStatus.SUCCEEDED, n)
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+
+
+def test_invitation_emails_are_handed_over_in_one_keyed_batch_per_chunk(
+    cohort, coordinator, django_capture_on_commit_callbacks
+):
+    from mentorship.models import SentEmail
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = import_job_create(cohort=cohort, by=coordinator, filename="x.csv", content=_people_csv(3))
+
+    job.refresh_from_db()
+    tokens = sorted(Invitation.objects.values_list("token", flat=True))
+    assert job.invited_count == 3
+    assert sorted(SentEmail.objects.values_list("key", flat=True)) == sorted(f"invitation:{t}" for t in tokens)
+    assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org", "p2@example.org"]
+    # The job, then one mail task for the chunk's three emails.
+    assert len(callbacks) == 2
+
+
+def test_a_withdrawn_invitation_is_sent_anew_by_an_import(cohort, coordinator, django_capture_on_commit_callbacks):
+    from cohorts.enums import InvitationStatus
+    from cohorts.services.invitations import invitation_create, invitation_revoke
+
+    old = invitation_create(cohort=cohort, email="p0@example.org", role="mentee", by=coordinator)
+    invitation_revoke(invitation=old)
+    mail.outbox.clear()
+
+    job = run(cohort, coordinator, _people_csv(2), django_capture_on_commit_callbacks)
+
+    renewed = Invitation.objects.get(email="p0@example.org")
+    assert (job.invited_count, job.skipped_count) == (2, 0)
+    assert (renewed.status, renewed.import_job_id) == (InvitationStatus.PENDING, job.pk)
+    assert renewed.token != old.token
+    assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org"]
+
+
+def test_people_already_in_the_cohort_are_reported_not_invited(cohort, coordinator, django_capture_on_commit_callbacks):
+    from tests.factories import EnrollmentFactory
+
+    EnrollmentFactory(cohort=cohort, user__email="p1@example.org")
+
+    job = run(
+        cohort, coordinator, _people_csv(3) + "P0 twice,P0@example.org,mentor\n", django_capture_on_commit_callbacks
+    )
+
+    assert (job.invited_count, job.skipped_count) == (2, 2)
+    assert [(p["row"], p["reason"], p["duplicate"]) for p in job.problems] == [
+        (3, "p1@example.org is already in this cohort.", True),
+        (5, "p0@example.org has already been invited.", True),
+    ]
