@@ -13,8 +13,13 @@ class CriterionKind(models.TextChoices):
 
 
 KIND_HELP = {
-    CriterionKind.SAME: _("Equal answers score full marks (for example the career track)."),
-    CriterionKind.DIFFERENT: _("Different answers score full marks (for example the department)."),
+    CriterionKind.SAME: _(
+        "Equal answers score full marks (for example the career track). Short typed answers compare "
+        "without regard to capitals or extra spaces."
+    ),
+    CriterionKind.DIFFERENT: _(
+        "Different answers score full marks (for example the department, or a sub-department typed as short text)."
+    ),
     CriterionKind.DISTANCE: _("The score falls with the distance between the answers (for example hours apart)."),
     CriterionKind.OVERLAP: _("Multiple choice: the more choices both picked, the higher the score."),
     CriterionKind.ORDINAL: _("The mentor's answer should be higher (for example years of experience)."),

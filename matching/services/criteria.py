@@ -22,9 +22,10 @@ from ..models.criteria import MAX_WEIGHT
 T = QuestionType
 
 # The question types each kind can compare. Both questions of a criterion share one type.
+# Short text answers (a sub-department, a city) compare after trimming and case-folding.
 KIND_TYPES: dict[str, frozenset[str]] = {
-    CriterionKind.SAME: frozenset({T.SINGLE_CHOICE, T.COUNTRY, T.YES_NO}),
-    CriterionKind.DIFFERENT: frozenset({T.SINGLE_CHOICE, T.COUNTRY, T.YES_NO}),
+    CriterionKind.SAME: frozenset({T.SINGLE_CHOICE, T.COUNTRY, T.YES_NO, T.SHORT_TEXT}),
+    CriterionKind.DIFFERENT: frozenset({T.SINGLE_CHOICE, T.COUNTRY, T.YES_NO, T.SHORT_TEXT}),
     CriterionKind.DISTANCE: frozenset({T.TIME_ZONE, T.NUMBER, T.SCALE}),
     CriterionKind.OVERLAP: frozenset({T.MULTIPLE_CHOICE}),
     CriterionKind.ORDINAL: frozenset({T.NUMBER, T.SCALE}),

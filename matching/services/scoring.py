@@ -56,12 +56,21 @@ def engine_criteria(snapshot: list[dict], *, hard: bool = True) -> list[Criterio
     ]
 
 
+def same_text(value: str) -> str:
+    """How two typed answers are compared: "  Data Platform " and "data  platform" are the
+    same answer (surrounding space trimmed, runs of space made one, case folded)."""
+    return " ".join(value.split()).casefold()
+
+
 def _usable(kind: str, value: object) -> object:
     """The answer in the form the engine expects for ``kind``, or None (a skipped question)
     when a question's type no longer fits its criterion."""
     if value is None:
         return None
     if kind in (CriterionKind.SAME, CriterionKind.DIFFERENT):
+        if isinstance(value, str):
+            # Choice values and country codes are unchanged by this; typed text is not.
+            return same_text(value) or None
         return None if isinstance(value, (set, frozenset, list, dict)) else value
     if kind in (CriterionKind.DISTANCE, CriterionKind.ORDINAL):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):

@@ -293,7 +293,7 @@ def test_adding_a_criterion_checks_the_question_types(client, cohort, coordinato
     assert refused.status_code == 200
     assert refused.context["form"].errors == {
         "kind": [
-            "“Same answer” cannot compare multiple choice questions; it compares: country, single choice, yes / no."
+            "“Same answer” cannot compare multiple choice questions; it compares: country, short text, single choice, yes / no."
         ]
     }
     assert accepted.status_code == 302
