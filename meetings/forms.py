@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mentorship.form_errors import errors_to_form
@@ -36,9 +37,12 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Times are typed in the active zone: the person's own (see mentorship.middleware).
         self.zone = timezone.get_current_timezone_name()
-        hint = _("In your time zone, %(zone)s.") % {"zone": self.zone}
+        # crispy-bootstrap5 renders help texts unescaped: the other person's name is theirs to
+        # choose, so the whole hint is escaped here.
+        hint = format_html("{}", _("In your time zone, %(zone)s.") % {"zone": self.zone})
         if other is not None and other.time_zone_name != self.zone:
-            hint += " " + _("%(name)s is in %(zone)s.") % {"name": other, "zone": other.time_zone_name}
+            other_hint = _("%(name)s is in %(zone)s.") % {"name": other, "zone": other.time_zone_name}
+            hint = format_html("{} {}", hint, other_hint)
         self.fields["time"].help_text = hint
 
     def clean(self):

@@ -61,6 +61,24 @@ def test_the_form_shows_both_time_zones(client, pair):
     )
 
 
+@pytest.mark.parametrize("page", ["meeting-create", "meeting-update"])
+def test_the_other_persons_name_in_the_form_is_escaped(client, pair, page):
+    # The time field's hint names the other person, and crispy renders hints as they are.
+    mentor = pair.mentor.user
+    mentor.full_name, mentor.time_zone = '<img src=x onerror="alert(1)">', "Asia/Kolkata"
+    mentor.save()
+    pair.mentee.user.time_zone = "Europe/Berlin"
+    pair.mentee.user.save()
+    client.force_login(pair.mentee.user)
+    pk = pair.pk if page == "meeting-create" else MeetingFactory(pair=pair, proposed_by=pair.mentee.user).pk
+
+    response = client.get(reverse(f"meetings:{page}", kwargs={"pk": pk}))
+
+    html = response.content.decode()
+    assert '<img src=x onerror="alert(1)">' not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; is in Asia/Kolkata." in html
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
