@@ -51,3 +51,12 @@ class Audience(models.TextChoices):
     BOTH = "both", _("Mentors and mentees")
     MENTOR = "mentor", _("Mentors")
     MENTEE = "mentee", _("Mentees")
+
+
+class PairHealth(models.TextChoices):
+    """A pair's health, stored on the pair so that lists filter and page on it; the meetings
+    app decides it (``meetings.health``) and keeps it up to date."""
+
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    NO_CONTACT = "no_contact", _("No contact")

@@ -12,6 +12,9 @@ Each app registers its callables in its AppConfig.ready():
   function checks the user's permission itself and returns nothing the user may not open.
 - dashboard panels: ``register_dashboard_panel(func)``; ``func(cohort, request) -> Panel | None``
   for the coordinator's dashboard (pair health, ...): a template and its context.
+- pair health: ``register_pair_health(func)``; ``func(pair) -> PairHealth`` for a pair being
+  created (no meetings yet), so that a pair is stored with its health from the start (the
+  meetings app decides health and keeps it up to date afterwards). Without one: on track.
 - audience segments: ``register_segment(Segment(...))``; the people an announcement can be
   sent to (pairs at risk, people who have not answered a questionnaire, ...): ``people(cohort,
   option)`` returns their user ids (a query of ids, or a set); ``options(cohort)`` lists the
@@ -71,6 +74,7 @@ _segments: dict[str, Segment] = {}
 _next_steps: list[Callable] = []
 _sections: list[Callable] = []
 _panels: list[Callable] = []
+_pair_health: list[Callable] = []
 
 
 def _register(registry: list[Callable], func: Callable) -> Callable:
@@ -93,6 +97,17 @@ def register_cohort_section(func: Callable) -> Callable:
 
 def register_dashboard_panel(func: Callable) -> Callable:
     return _register(_panels, func)
+
+
+def register_pair_health(func: Callable) -> Callable:
+    _pair_health[:] = [func]
+    return func
+
+
+def new_pair_health(pair) -> str:
+    from .enums import PairHealth  # noqa: PLC0415 -- this module is imported by apps' ready()
+
+    return _pair_health[0](pair) if _pair_health else PairHealth.ON_TRACK
 
 
 def register_segment(segment: Segment) -> Segment:

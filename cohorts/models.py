@@ -16,6 +16,7 @@ from .enums import (
     EnrollmentStatus,
     InvitationRole,
     InvitationStatus,
+    PairHealth,
     ParticipantRole,
 )
 
@@ -177,6 +178,9 @@ class Pair(models.Model):
     mentee_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Kept up to date by the meetings app (a meeting proposed, held, logged or cancelled, and
+    # the hourly health check), so that a page of ten pairs reads ten pairs.
+    health = models.CharField(_("health"), max_length=20, choices=PairHealth.choices, default=PairHealth.ON_TRACK)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -186,7 +190,8 @@ class Pair(models.Model):
                 fields=["mentee"], condition=models.Q(status="active"), name="one_active_pair_per_mentee"
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        # (cohort, status) first: also serves every query on a cohort's active pairs.
+        indexes = [models.Index(fields=["cohort", "status", "health"], name="cohorts_pair_health_idx")]
 
     def __str__(self) -> str:
         return f"{self.mentor.user} & {self.mentee.user}"

@@ -27,6 +27,7 @@ from cohorts.models import Pair, PairStatus
 from .enums import AgendaItemKind, GoalFramework, GoalStatus, MeetingStatus
 from .models import ActionItem, AgendaItem, Goal, Meeting, PairMessage, PairSettings, PrivateNote
 from .services.agenda import agenda_prepare
+from .services.health import pairs_health_refresh
 from .services.pairs import pair_message_post
 from .services.reminders import pairs_at_risk_flag
 from .services.scheduling import local_to_utc
@@ -101,8 +102,13 @@ def seed(context: dict) -> None:
         .select_related("cohort", "mentor__user", "mentee__user")
         .order_by("mentee__user__email")
     )
-    if not pairs or Meeting.objects.filter(pair__cohort=cohort).exists():
-        return
+    if pairs and not Meeting.objects.filter(pair__cohort=cohort).exists():
+        _seed_meetings(pairs)
+    # The stored health as the services and the hourly check keep it.
+    pairs_health_refresh(pairs=Pair.objects.filter(cohort=cohort))
+
+
+def _seed_meetings(pairs: list[Pair]) -> None:
     # mentee1, mentee10, mentee11, ... sort as text; the demo wants them by number.
     pairs.sort(key=lambda p: int("".join(c for c in p.mentee.user.email.split("@")[0] if c.isdigit()) or 0))
     now = timezone.now()

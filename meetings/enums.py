@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.enums import PairHealth
+
 
 class MeetingStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
@@ -62,10 +64,8 @@ class GoalStatus(models.TextChoices):
 ACTIVE_GOAL_STATUSES = [GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS]
 
 
-class Health(models.TextChoices):
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    NO_CONTACT = "no_contact", _("No contact")
+# Stored on the pair (cohorts owns the model); the rules that decide it are in ``health``.
+Health = PairHealth
 
 
 class NotificationKind(models.TextChoices):

@@ -28,7 +28,7 @@ from cohorts.phases import phase_allows
 from .enums import OPEN_MEETING_STATUSES, Health, MeetingStatus
 from .forms import HealthFilterForm
 from .models import Meeting
-from .selectors import cohort_pairs_page, pairs_of, pairs_with_health
+from .selectors import cohort_pairs_page, pairs_of
 
 _pair_panels: list[Callable] = []
 
@@ -156,9 +156,9 @@ def dashboard_panel(cohort, request) -> Panel | None:
 
 def _pairs_in_health(health: str):
     def people(cohort, option=""):
-        rows = pairs_with_health(pairs=Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE))
-        flagged = [row["pk"] for row in rows if row["health"] == health]
-        both = Pair.objects.filter(pk__in=flagged).values_list("mentor__user_id", "mentee__user_id")
+        both = Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE, health=health).values_list(
+            "mentor__user_id", "mentee__user_id"
+        )
         return {person for pair in both for person in pair}
 
     return people

@@ -4,8 +4,8 @@ import string
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from cohorts.models import Cohort, Pair, PairStatus
@@ -121,17 +121,6 @@ def other_person(pair: Pair, user: User) -> User | None:
     return None
 
 
-def health_of(*, pair: Pair, meetings: list[Meeting], as_of: datetime.date | None = None) -> Health:
-    """The pair's health from its meetings already at hand (no query)."""
-    held = [m.starts_at for m in meetings if m.status == MeetingStatus.HELD]
-    return pair_health(
-        matched_on=utc_date(pair.matched_at),
-        last_held_on=utc_date(max(held)) if held else None,
-        cadence_days=cadence_days_of(pair),
-        as_of=as_of or today_utc(),
-    )
-
-
 def open_action_items(*, pair: Pair) -> QuerySet[ActionItem]:
     return pair.action_items.filter(done=False).select_related("owner", "meeting")
 
@@ -206,9 +195,14 @@ def with_meeting_dates(queryset: QuerySet[Pair], *, now: datetime.datetime) -> Q
 
 
 def pairs_with_health(*, pairs: QuerySet[Pair], now: datetime.datetime | None = None) -> list[dict]:
-    """Every pair of ``pairs`` with its health, in one query: a light row per pair (ids,
-    dates, names) so that a cohort of any size can be filtered and paged on health, which
-    is computed by the same function everywhere (``health.pair_health``)."""
+    """Every pair of ``pairs`` with its health worked out now, in one query: a light row per
+    pair (ids, dates, names).
+
+    This is the one place a pair's health is decided from its meetings (over the rules of
+    ``health.pair_health``): what is stored on the pair (``services.health``) and the
+    flags the daily check sends come from here. To make more kinds of contact count, extend
+    the dates read here.
+    """
     now = now or timezone.now()
     as_of = today_utc(now)
     rows = list(
@@ -237,6 +231,20 @@ class CohortPairsPage:
     health: str
 
 
+def health_counts(*, pairs: QuerySet[Pair]) -> dict[str, int]:
+    """How many of the active ``pairs`` are in each health, and ``all``: one GROUP BY."""
+    counts = dict.fromkeys(Health.values, 0)
+    grouped = pairs.filter(status=PairStatus.ACTIVE).order_by().values_list("health").annotate(n=Count("pk"))
+    for health, n in grouped:
+        counts[health] = n
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+# The coordinator deals with these first (``health.HEALTH_ORDER``), in SQL.
+HEALTH_RANK = Case(*(When(health=h, then=Value(rank)) for h, rank in HEALTH_ORDER.items()), default=Value(9))
+
+
 def cohort_pairs_page(
     *,
     cohort: Cohort,
@@ -245,43 +253,44 @@ def cohort_pairs_page(
     per_page: int = 25,
     now: datetime.datetime | None = None,
 ) -> CohortPairsPage:
-    """The coordinator's table of a cohort's pairs: active pairs with their health (most
-    urgent first), or with ``health="ended"`` the pairs that ended or graduated. Two queries
-    whatever the cohort's size."""
+    """The coordinator's table of a cohort's pairs: active pairs with their stored health
+    (most urgent first), or with ``health="ended"`` the pairs that ended or graduated.
+    Reads the page's rows only, and counts by health in the database: three queries
+    (counts, the page's count, its rows), whatever the cohort's size."""
     now = now or timezone.now()
-    active = pairs_with_health(pairs=Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE), now=now)
-    counts = dict.fromkeys(Health.values, 0)
-    for row in active:
-        counts[row["health"]] += 1
-    counts["all"] = len(active)
-
+    pairs = Pair.objects.filter(cohort=cohort)
+    counts = health_counts(pairs=pairs)
     if health == ENDED_FILTER:
-        ended = Pair.objects.filter(cohort=cohort).exclude(status=PairStatus.ACTIVE)
-        ordered = list(ended.order_by("mentee__user__full_name", "pk").values_list("pk", flat=True))
-        health_by_pk = {}
+        selected = pairs.exclude(status=PairStatus.ACTIVE).order_by(Lower("mentee__user__full_name"), "pk")
     else:
-        selected = [row for row in active if not health or row["health"] == health]
-        selected.sort(key=lambda r: (HEALTH_ORDER[r["health"]], r["mentee__user__full_name"].lower(), r["pk"]))
-        ordered = [row["pk"] for row in selected]
-        health_by_pk = {row["pk"]: row["health"] for row in selected}
-
-    paged = Paginator(ordered, per_page).get_page(page)
-    pairs = with_meeting_dates(
-        Pair.objects.filter(pk__in=list(paged.object_list)).select_related("mentor__user", "mentee__user"), now=now
-    )
-    by_pk = {pair.pk: pair for pair in pairs} if paged.object_list else {}
+        selected = pairs.filter(status=PairStatus.ACTIVE)
+        if health:
+            selected = selected.filter(health=health)
+        selected = selected.order_by(HEALTH_RANK, Lower("mentee__user__full_name"), "pk")
+    selected = with_meeting_dates(selected.select_related("mentor__user", "mentee__user"), now=now)
+    # The paginator counts the filtered pairs; the counts above already say how many.
+    total = None if health == ENDED_FILTER else counts[health or "all"]
+    paged = _KnownCountPaginator(selected, per_page, count=total).get_page(page)
     rows = [
         PairHealthRow(
-            pair=by_pk[pk],
-            health=health_by_pk.get(pk),
-            last_held_at=by_pk[pk].last_held_at,
-            next_meeting_at=by_pk[pk].next_meeting_at,
-            next_meeting_status=by_pk[pk].next_meeting_status,
+            pair=pair,
+            health=Health(pair.health) if pair.status == PairStatus.ACTIVE else None,
+            last_held_at=pair.last_held_at,
+            next_meeting_at=pair.next_meeting_at,
+            next_meeting_status=pair.next_meeting_status,
         )
-        for pk in paged.object_list
-        if pk in by_pk
+        for pair in paged.object_list
     ]
     return CohortPairsPage(page=paged, rows=rows, counts=counts, health=health)
+
+
+class _KnownCountPaginator(Paginator):
+    """A paginator told its count when the caller already has it (saves a COUNT query)."""
+
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count
 
 
 def last_contact_at(*, pairs: QuerySet[Pair]) -> QuerySet[Pair]:

@@ -31,3 +31,10 @@ def task_monthly_checkins_send() -> int:
     from .services.reminders import monthly_checkins_send  # noqa: PLC0415 -- tasks load before models
 
     return monthly_checkins_send()
+
+
+@shared_task(name="meetings.refresh_pair_health")
+def task_pairs_health_refresh() -> int:
+    from .services.health import pairs_health_refresh_all  # noqa: PLC0415 -- tasks load before models
+
+    return pairs_health_refresh_all()

@@ -359,6 +359,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
     "meetings-send-log-reminders": {"task": "meetings.send_log_reminders", "schedule": crontab(minute=35)},
+    # Time alone moves a pair to "at risk" or "no contact": the stored health follows hourly.
+    "meetings-refresh-pair-health": {"task": "meetings.refresh_pair_health", "schedule": crontab(minute=20)},
     "meetings-flag-pairs-at-risk": {"task": "meetings.flag_pairs_at_risk", "schedule": crontab(hour=7, minute=0)},
     "meetings-send-monthly-checkin-reminders": {
         "task": "meetings.send_monthly_checkin_reminders",

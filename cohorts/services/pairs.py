@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from mentorship.models import User, WebhookEvent
 from mentorship.webhooks import person_data, webhook_emit, webhook_emit_many
 
-from ..enums import EnrollmentStatus, ParticipantRole
+from .. import hooks
+from ..enums import EnrollmentStatus, PairHealth, ParticipantRole
 from ..models import Cohort, Enrollment, Pair, PairEndKind, PairStatus
 
 
@@ -56,7 +57,9 @@ def pair_create(*, cohort: Cohort, mentor: Enrollment, mentee: Enrollment) -> Pa
         raise ValidationError(refusal)
     try:
         with transaction.atomic():
-            pair = Pair.objects.create(cohort=cohort, mentor=mentor, mentee=mentee, status=PairStatus.ACTIVE)
+            pair = Pair(cohort=cohort, mentor=mentor, mentee=mentee, status=PairStatus.ACTIVE)
+            pair.health = hooks.new_pair_health(pair)
+            pair.save()
     except IntegrityError:
         raise ValidationError(_("%(name)s already has a mentor.") % {"name": mentee.user}) from None
     webhook_emit(
@@ -115,6 +118,7 @@ def pairs_create_many(*, cohort: Cohort, couples: list[tuple[int, int]]) -> list
             outcome.append(refusal)
             continue
         pair = Pair(cohort=cohort, mentor=mentor, mentee=mentee, status=PairStatus.ACTIVE)
+        pair.health = hooks.new_pair_health(pair)
         paired.add(mentee_id)
         taken[mentor_id] += 1
         new.append(pair)
@@ -126,6 +130,19 @@ def pairs_create_many(*, cohort: Cohort, couples: list[tuple[int, int]]) -> list
         items=[{"pair": pair_data(pair)} for pair in new],
     )
     return outcome
+
+
+def pairs_health_store(*, health_by_pk: dict[int, str]) -> int:
+    """Store the health the meetings app worked out for these pairs: one UPDATE per health
+    value (three at most), only for the pairs whose stored health differs. Returns how many
+    pairs changed."""
+    changed = 0
+    by_health: dict[str, list[int]] = {}
+    for pk, health in health_by_pk.items():
+        by_health.setdefault(PairHealth(health).value, []).append(pk)
+    for health, pks in by_health.items():
+        changed += Pair.objects.filter(pk__in=pks).exclude(health=health).update(health=health)
+    return changed
 
 
 def pair_end(*, pair: Pair, reason: str, kind: str, by: User | None = None) -> Pair:

@@ -14,6 +14,7 @@ from mentorship.notifications import email_queue
 
 from ..models import PairMessage, PairSettings
 from ..selectors import other_person
+from .health import pair_health_refresh
 
 MESSAGE_MAX_LENGTH = 2000
 # A second identical message from the same person within this time is the same message
@@ -64,7 +65,9 @@ def require_can_meet(*, pair: Pair) -> None:
 
 
 @transaction.atomic
-def pair_cadence_set(*, pair: Pair, cadence_days: int | None, by: User) -> PairSettings:
+def pair_cadence_set(
+    *, pair: Pair, cadence_days: int | None, by: User, now: datetime.datetime | None = None
+) -> PairSettings:
     """Set how often the pair means to meet; ``None`` follows the cohort's cadence again.
 
     The pair's health and the reminders follow the new cadence from now on.
@@ -77,6 +80,7 @@ def pair_cadence_set(*, pair: Pair, cadence_days: int | None, by: User) -> PairS
     settings.full_clean()
     settings.save()
     pair.meeting_settings = settings
+    pair_health_refresh(pair=pair, now=now)
     return settings
 
 

@@ -24,6 +24,7 @@ from cohorts.enums import CohortPhase
 from cohorts.models import ChatAlert, Cohort, Pair, PairStatus
 from cohorts.phases import phase_allows
 from cohorts.services.chat import chat_alert
+from cohorts.services.pairs import pairs_health_store
 from mentorship.models import WebhookEvent
 from mentorship.notifications import email_queue
 from mentorship.webhooks import webhook_emit
@@ -141,6 +142,7 @@ def pairs_at_risk_flag(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def _flag_cohort(cohort: Cohort, now: datetime.datetime) -> int:
     rows = pairs_with_health(pairs=Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE), now=now)
+    pairs_health_store(health_by_pk={row["pk"]: row["health"] for row in rows})
     newly = {
         row["pk"]: row
         for row in rows

@@ -26,6 +26,7 @@ from ..models import ActionItem, Meeting
 from ..models.meetings import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from ..selectors import other_person
 from .agenda import agenda_prepare, private_note_set
+from .health import pair_health_refresh
 from .pairs import pair_lock, require_can_meet, require_member
 
 ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("text").max_length
@@ -148,6 +149,7 @@ def meeting_propose(
     meeting.full_clean()
     meeting.save()
     agenda_prepare(meeting=meeting)
+    pair_health_refresh(pair=pair, now=now)
     _tell_other(meeting, by, "meeting-proposed", rescheduled=False)
     return meeting
 
@@ -192,6 +194,7 @@ def meeting_reschedule(
     meeting.sequence += 1
     meeting.full_clean()
     meeting.save()
+    pair_health_refresh(pair=meeting.pair, now=now)
     _tell_other(meeting, by, "meeting-proposed", rescheduled=True)
     return meeting
 
@@ -246,6 +249,7 @@ def meeting_confirm(
     meeting.confirmed_at = now
     meeting.sequence += 1
     meeting.save(update_fields=["status", "confirmed_by", "confirmed_at", "sequence", "updated_at"])
+    pair_health_refresh(pair=meeting.pair, now=now)
     _tell_other(meeting, by, "meeting-confirmed")
     return meeting
 
@@ -271,6 +275,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", now: datetim
     if reason:
         meeting.shared_notes = f"{meeting.shared_notes}\n\n{reason}".strip()
     meeting.save()
+    pair_health_refresh(pair=meeting.pair, now=now)
     _tell_other(meeting, by, "meeting-cancelled", reason=reason)
     return meeting
 
@@ -311,8 +316,9 @@ def _action_items_add(*, meeting: Meeting, action_items, by: User) -> None:
     ActionItem.objects.bulk_create(new_items)
 
 
-def _after_log(meeting: Meeting, *, corrected: bool) -> None:
+def _after_log(meeting: Meeting, *, corrected: bool, now: datetime.datetime) -> None:
     pair = meeting.pair
+    pair_health_refresh(pair=pair, now=now)
     # Meetings proposed before this one was logged get what it brought up.
     for later in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES).exclude(pk=meeting.pk):
         agenda_prepare(meeting=later)
@@ -418,7 +424,7 @@ def meeting_log(
     private_note_set(meeting=meeting, by=by, text=private_note)
 
     _action_items_add(meeting=meeting, action_items=action_items, by=by)
-    _after_log(meeting, corrected=was_logged)
+    _after_log(meeting, corrected=was_logged, now=now)
     return meeting
 
 
@@ -507,6 +513,6 @@ def contact_record(
     meeting.save()
     private_note_set(meeting=meeting, by=by, text=private_note)
     _action_items_add(meeting=meeting, action_items=action_items, by=by)
-    _after_log(meeting, corrected=False)
+    _after_log(meeting, corrected=False, now=now)
     _tell_other(meeting, by, "meeting-contact-recorded")
     return meeting

@@ -14,12 +14,11 @@ from mentorship.form_errors import errors_to_form, flash_errors, flash_form_erro
 
 from ..enums import MeetingStatus
 from ..forms import CadenceForm, MessageForm
-from ..health import next_meeting_due_on, pair_health, today_utc, utc_date
+from ..health import next_meeting_due_on, utc_date
 from ..hooks import pair_panels
 from ..selectors import (
     cadence_days_of,
     goals_of,
-    health_of,
     messages_page,
     open_action_items,
     other_person,
@@ -44,16 +43,8 @@ class PairListView(TemplateView):
         for pair in pairs:
             pair.other = other_person(pair, user)
             pair.is_mentee = user.pk == pair.mentee.user_id
-            pair.health = (
-                pair_health(
-                    matched_on=utc_date(pair.matched_at),
-                    last_held_on=utc_date(pair.last_held_at) if pair.last_held_at else None,
-                    cadence_days=pair.cadence_days,
-                    as_of=today_utc(now),
-                )
-                if pair.status == PairStatus.ACTIVE
-                else None
-            )
+            # Stored, kept up to date by the meetings' services and the hourly check.
+            pair.health_shown = pair.health if pair.status == PairStatus.ACTIVE else None
         return {**super().get_context_data(**kwargs), "pairs": pairs}
 
 
@@ -69,7 +60,7 @@ class PairDetailView(PairPermissionMixin, TemplateView):
         upcoming = [m for m in open_meetings if m.starts_at > now]
         held = [m for m in meetings if m.status == MeetingStatus.HELD]
         is_member = user.pk in (pair.mentor.user_id, pair.mentee.user_id)
-        health = health_of(pair=pair, meetings=meetings) if pair.status == PairStatus.ACTIVE else None
+        health = pair.health if pair.status == PairStatus.ACTIVE else None
         cadence = cadence_days_of(pair)
         return {
             **super().get_context_data(**kwargs),

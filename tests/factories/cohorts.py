@@ -49,8 +49,19 @@ class MentorEnrollmentFactory(EnrollmentFactory):
 class PairFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Pair
+        skip_postgeneration_save = True
 
     cohort = factory.SubFactory(CohortFactory, phase=CohortPhase.LAUNCH)
     mentor = factory.SubFactory(MentorEnrollmentFactory, cohort=factory.SelfAttribute("..cohort"))
     mentee = factory.SubFactory(EnrollmentFactory, cohort=factory.SelfAttribute("..cohort"))
     status = PairStatus.ACTIVE
+
+    @factory.post_generation
+    def stored_health(pair, create, extracted, **kwargs):
+        # Stored as the meetings app keeps it: a pair matched long ago without a meeting has
+        # had no contact.
+        if create:
+            from meetings.services.health import pair_health_refresh
+
+            pair_health_refresh(pair=pair)
+            pair.refresh_from_db(fields=["health"])

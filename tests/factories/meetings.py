@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from meetings.enums import AgendaItemKind, GoalFramework, MeetingStatus
 from meetings.models import ActionItem, AgendaItem, CalendarFeed, Goal, Meeting, PairMessage, PairSettings, PrivateNote
+from meetings.services.health import pair_health_refresh
 
 from .cohorts import PairFactory
 from .mentorship import UserFactory
@@ -26,6 +27,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Meeting
+        skip_postgeneration_save = True
 
     pair = factory.SubFactory(PairFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
@@ -34,6 +36,13 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     status = MeetingStatus.CONFIRMED
     proposed_by = factory.LazyAttribute(lambda m: m.pair.mentee.user)
     held_minutes = factory.LazyAttribute(lambda m: 60 if m.status == MeetingStatus.HELD else None)
+
+    @factory.post_generation
+    def stored_health(meeting, create, extracted, **kwargs):
+        # The pair's stored health follows its meetings, as the services keep it.
+        if create:
+            pair_health_refresh(pair=meeting.pair)
+            meeting.pair.refresh_from_db(fields=["health"])
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,7 @@ from cohorts.enums import CohortPhase
 from cohorts.models import Pair, PairStatus
 from meetings.enums import AgendaItemKind, GoalFramework, GoalStatus, Health, MeetingStatus
 from meetings.models import ActionItem, AgendaItem, Goal, Meeting, PairMessage, PrivateNote
-from meetings.selectors import calendar_feed_for_token, cohort_pairs_page, health_of
+from meetings.selectors import calendar_feed_for_token, cohort_pairs_page
 from meetings.services.agenda import (
     DEFAULT_FIRST_MEETING_QUESTIONS,
     action_item_set_done,
@@ -21,6 +21,7 @@ from meetings.services.agenda import (
 )
 from meetings.services.calendar import calendar_feed_reset
 from meetings.services.goals import goal_create, goal_update
+from meetings.services.health import pairs_health_refresh_all
 from meetings.services.pairs import pair_cadence_set, pair_message_post
 from meetings.services.scheduling import (
     local_to_utc,
@@ -821,12 +822,15 @@ def test_goal_update_achieved_means_full_progress(pair, mentee):
 def test_pair_cadence_set_changes_the_health_rule(pair, mentee):
     pair.matched_at = NOW - datetime.timedelta(days=60)
     pair.save()
-    meetings = [_held(pair, days_ago=25)]
-    assert health_of(pair=pair, meetings=meetings, as_of=NOW.date()) == Health.AT_RISK
+    _held(pair, days_ago=25)
+    pairs_health_refresh_all(now=NOW)
+    pair.refresh_from_db()
+    assert pair.health == Health.AT_RISK
 
-    pair_cadence_set(pair=pair, cadence_days=21, by=mentee)
+    pair_cadence_set(pair=pair, cadence_days=21, by=mentee, now=NOW)
 
-    assert health_of(pair=pair, meetings=meetings, as_of=NOW.date()) == Health.ON_TRACK
+    pair.refresh_from_db()
+    assert pair.health == Health.ON_TRACK
 
 
 @pytest.mark.parametrize("days", [3, 45])
@@ -903,6 +907,7 @@ def test_cohort_pairs_page_counts_filters_and_puts_the_urgent_first(cohort):
     _held(at_risk, days_ago=30)
     no_contact = PairFactory(cohort=cohort, matched_at=matched)
     PairFactory(cohort=cohort, matched_at=matched, status=PairStatus.ENDED)
+    pairs_health_refresh_all(now=NOW)
 
     everything = cohort_pairs_page(cohort=cohort, now=NOW)
     risky = cohort_pairs_page(cohort=cohort, health=Health.AT_RISK, now=NOW)

@@ -9,6 +9,7 @@ from cohorts.hooks import Panel
 from meetings import hooks
 from meetings.enums import Health, MeetingStatus
 from meetings.models import PairMessage, PairSettings
+from meetings.tasks import task_pairs_health_refresh
 from mentorship.enums import OrgRole
 from tests.factories import (
     ActionItemFactory,
@@ -136,6 +137,7 @@ def test_pair_page_costs_the_same_number_of_queries_however_much_it_holds(
 def test_the_pair_page_shows_whom_to_contact_when_at_risk(client, pair, coordinator):
     pair.matched_at = timezone.now() - datetime.timedelta(days=30)
     pair.save()
+    task_pairs_health_refresh()
     client.force_login(pair.mentee.user)
 
     response = client.get(_url(pair))
