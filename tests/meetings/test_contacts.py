@@ -14,9 +14,9 @@ from meetings.selectors import (
     calendar_meetings_for,
     cohort_pairs_page,
     contacts_held_count,
-    health_of,
     with_contacts_held,
 )
+from meetings.services.health import pairs_health_refresh_all
 from meetings.services.reminders import monthly_checkins_send, pairs_at_risk_flag
 from meetings.services.scheduling import contact_record
 from tests.factories import MeetingFactory, PairFactory, UserFactory
@@ -48,11 +48,12 @@ def _call(pair, by, *, days_ago=2, **extra):
 
 
 def test_a_past_call_is_held_at_once_and_counts_as_contact(quiet_pair, mentee):
-    before = health_of(pair=quiet_pair, meetings=list(quiet_pair.meetings.all()), as_of=NOW.date())
+    pairs_health_refresh_all(now=NOW)
+    before = Pair.objects.get(pk=quiet_pair.pk).health
 
     call = _call(quiet_pair, mentee, shared_notes="  Talked about the move.  ")
 
-    after = health_of(pair=quiet_pair, meetings=list(quiet_pair.meetings.all()), as_of=NOW.date())
+    after = Pair.objects.get(pk=quiet_pair.pk).health
     assert (before, after) == (Health.NO_CONTACT, Health.ON_TRACK)
     assert (call.status, call.kind, call.recorded_after, call.held_minutes, call.shared_notes) == (
         MeetingStatus.HELD,
@@ -68,6 +69,7 @@ def test_a_past_call_is_held_at_once_and_counts_as_contact(quiet_pair, mentee):
 
 def test_the_cohort_table_and_the_health_check_count_a_past_contact(quiet_pair, mentee, cohort):
     other = PairFactory(cohort=cohort, matched_at=NOW - datetime.timedelta(days=30))
+    pairs_health_refresh_all(now=NOW)
 
     _call(quiet_pair, mentee)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from meetings.enums import ContactKind, Health, MeetingStatus
 from meetings.models import Meeting
+from meetings.tasks import task_pairs_health_refresh
 from tests.factories import (
     CohortFactory,
     MeetingFactory,
@@ -24,6 +25,7 @@ UTC = datetime.UTC
 def quiet_pair(pair):
     pair.matched_at = timezone.now() - datetime.timedelta(days=30)
     pair.save()
+    task_pairs_health_refresh()
     return pair
 
 
