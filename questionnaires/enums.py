@@ -60,6 +60,29 @@ class ResponseStatus(models.TextChoices):
 class SendTrigger(models.TextChoices):
     PHASE = "phase", _("When a phase starts")
     DATE = "date", _("On a date relative to the cohort's dates")
+    RECURRING = "recurring", _("Again and again: every few weeks or months between two moments")
+
+
+class RepeatUnit(models.TextChoices):
+    WEEKS = "weeks", _("weeks")
+    MONTHS = "months", _("months")
+
+
+class RepeatBound(models.TextChoices):
+    """Where a recurring rule starts or stops: a date of the cohort, the day the cohort
+    entered a phase, or a date the coordinator gives."""
+
+    ENROLLMENT_OPENS = "enrollment_opens_on", _("the day enrollment opens")
+    ENROLLMENT_CLOSES = "enrollment_closes_on", _("the day enrollment closes")
+    TRAINING_DUE = "training_due_on", _("the day training is due")
+    LAUNCH = "launch_on", _("the launch date")
+    SHOWCASE = "showcase_on", _("the showcase date")
+    END = "ends_on", _("the end of the program")
+    ENTERS_TRAINING = "phase:training", _("the day the cohort enters training")
+    ENTERS_LAUNCH = "phase:launch", _("the day the cohort launches")
+    ENTERS_SHOWCASE = "phase:showcase", _("the day the cohort enters the showcase")
+    ENTERS_CLOSED = "phase:closed", _("the day the cohort closes")
+    FIXED = "fixed", _("a date I give")
 
 
 class DateAnchor(models.TextChoices):

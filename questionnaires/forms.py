@@ -155,8 +155,33 @@ def choice_initial(question: Question | None) -> list[dict]:
 class SendRuleForm(forms.ModelForm):
     class Meta:
         model = SendRule
-        fields = ["trigger", "phase", "offset", "unit", "direction", "anchor"]
-        widgets = {"trigger": forms.RadioSelect}
+        fields = [
+            "trigger",
+            "phase",
+            "offset",
+            "unit",
+            "direction",
+            "anchor",
+            "repeat_every",
+            "repeat_unit",
+            "from_event",
+            "from_date",
+            "until_event",
+            "until_date",
+        ]
+        widgets = {
+            "trigger": forms.RadioSelect,
+            "from_date": forms.DateInput(attrs={"type": "date"}),
+            "until_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "repeat_every": _("Recurring only: for a monthly check-in, every 1 month."),
+            "from_event": _(
+                "Recurring only: the first one goes out one interval after this (a month after launch, "
+                "for a monthly check-in)."
+            ),
+            "until_event": _("Recurring only: the last one goes out on or before this."),
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -243,9 +268,7 @@ def _field_for(question: Question) -> RawField:
         )
     if kind == QuestionType.COUNTRY:
         return RawField(
-            widget=forms.Select(
-                attrs={"class": "form-select"}, choices=[("", _("Choose a country")), *countries]
-            )
+            widget=forms.Select(attrs={"class": "form-select"}, choices=[("", _("Choose a country")), *countries])
         )
     return RawField(widget=forms.TextInput(attrs={"class": "form-control", "maxlength": SHORT_TEXT_MAX}))
 

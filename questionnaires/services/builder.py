@@ -471,18 +471,36 @@ def section_move(*, section: Section, direction: str) -> Section:
 # --- Send rules ---------------------------------------------------------------------------
 
 
+RECURRING_FIELDS = ("repeat_every", "repeat_unit", "from_event", "from_date", "until_event", "until_date")
+
+
 def send_rule_create(*, questionnaire: Questionnaire, **fields: object) -> SendRule:
-    from ..enums import SendTrigger  # noqa: PLC0415 -- keeps the import list of this module short
+    """Add a rule: on entering a phase, on a date counted from one of the cohort's dates, or
+    recurring (every N weeks or months between two moments; each occurrence is a copy of
+    the questionnaire sent once). Only the fields of the chosen trigger are kept."""
+    from ..enums import RepeatBound, SendTrigger  # noqa: PLC0415 -- keeps the import list of this module short
 
     rule = SendRule(questionnaire=questionnaire, **fields)
     if rule.trigger == SendTrigger.PHASE:
         if not rule.phase:
             raise ValidationError({"phase": _("Choose the phase.")})
         rule.anchor, rule.offset = "", 0
+    elif rule.trigger == SendTrigger.RECURRING:
+        if questionnaire.kind == Kind.APPLICATION:
+            raise ValidationError({"trigger": _("An application questionnaire is filled once; it cannot recur.")})
+        rule.phase, rule.anchor, rule.offset = "", "", 0
+        if rule.from_event != RepeatBound.FIXED:
+            rule.from_date = None
+        if rule.until_event != RepeatBound.FIXED:
+            rule.until_date = None
     else:
         if not rule.anchor:
             raise ValidationError({"anchor": _("Choose the cohort date to count from.")})
         rule.phase = ""
+    if rule.trigger != SendTrigger.RECURRING:
+        rule.repeat_every, rule.repeat_unit = None, ""
+        rule.from_event = rule.until_event = ""
+        rule.from_date = rule.until_date = None
     rule.full_clean(exclude=["questionnaire"])
     rule.save()
     return rule

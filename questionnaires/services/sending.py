@@ -13,11 +13,12 @@ from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, CohortPhase, EnrollmentSta
 from cohorts.models import Enrollment, PairStatus
 from cohorts.phases import phase_allows
 from mentorship.notifications import email_queue
-from mentorship.zones import site_today
+from mentorship.zones import site_date, site_today
 
-from ..enums import Kind, ResponseStatus
-from ..models import Delivery, Questionnaire, Response, SendRule
-from ..scheduling import rule_is_due
+from ..enums import Kind, ResponseStatus, SendTrigger
+from ..models import Delivery, Questionnaire, Response, SendOccurrence, SendRule
+from ..scheduling import current_occurrence, rule_bounds, rule_is_due
+from .builder import questionnaire_duplicate
 
 logger = logging.getLogger(__name__)
 
@@ -116,17 +117,71 @@ def questionnaire_deliver(
     return deliveries
 
 
+def phases_entered(*, cohort) -> dict[str, datetime.date]:
+    """The day (site time) the cohort last entered each phase it has been in."""
+    entered: dict[str, datetime.date] = {}
+    for phase, moment in cohort.phase_changes.order_by("changed_at", "pk").values_list("to_phase", "changed_at"):
+        entered[phase] = site_date(moment)
+    return entered
+
+
+def occurrence_title(questionnaire: Questionnaire, due_on: datetime.date) -> str:
+    suffix = f" · {due_on.isoformat()}"
+    limit = Questionnaire._meta.get_field("title").max_length - len(suffix)
+    title = questionnaire.title if len(questionnaire.title) <= limit else questionnaire.title[: limit - 1] + "…"
+    return title + suffix
+
+
+def recurring_rule_send(*, rule: SendRule, today: datetime.date | None = None) -> list[Delivery]:
+    """Send the current occurrence of a recurring rule, if one is due: the first time, in one
+    transaction, record the occurrence, make its own copy of the questionnaire (titled with
+    the date, so that each occurrence keeps its own answers, reminders and results) and
+    deliver it; later runs deliver that copy to anyone who has come into its audience since.
+    A second run, or two at once, never makes a second copy: the occurrence's unique key
+    refuses it. Earlier occurrences that beat missed are not sent late.
+
+    Side effects: one email per new delivery (after commit).
+    """
+    today = today or site_today()
+    source = rule.questionnaire
+    cohort = source.cohort
+    start, end = rule_bounds(rule, cohort, phases_entered(cohort=cohort))
+    due_on = current_occurrence(start=start, end=end, every=rule.repeat_every or 0, unit=rule.repeat_unit, today=today)
+    if due_on is None:
+        return []
+    existing = SendOccurrence.objects.filter(rule=rule, due_on=due_on).select_related("questionnaire").first()
+    if existing is not None:
+        if existing.questionnaire is None:
+            return []
+        return questionnaire_deliver(questionnaire=existing.questionnaire, rule=rule, today=today)
+    try:
+        with transaction.atomic():
+            occurrence = SendOccurrence.objects.create(rule=rule, due_on=due_on)
+            copy = questionnaire_duplicate(
+                questionnaire=source, by=source.created_by, title=occurrence_title(source, due_on)
+            )
+            occurrence.questionnaire = copy
+            occurrence.save(update_fields=["questionnaire"])
+            return questionnaire_deliver(questionnaire=copy, rule=rule, today=today)
+    except IntegrityError:
+        logger.info("Occurrence %s of send rule %s was made by another run", due_on, rule.pk)
+        return []
+
+
 def rules_send_due(*, today: datetime.date | None = None) -> int:
-    """Send every questionnaire whose rule is due today (or overdue); returns how many
-    deliveries were made. Each questionnaire is its own transaction."""
+    """Send every questionnaire whose rule is due today (or overdue), and the current
+    occurrence of every recurring rule; returns how many deliveries were made. Each
+    questionnaire (each occurrence) is its own transaction."""
     today = today or site_today()
     now = timezone.now()
-    rules = SendRule.objects.select_related("questionnaire__cohort__program").filter(
+    rules = SendRule.objects.select_related("questionnaire__cohort__program", "questionnaire__created_by").filter(
         Q(questionnaire__closes_at__isnull=True) | Q(questionnaire__closes_at__gt=now)
     )
     sent = 0
     for rule in rules:
-        if rule_is_due(rule, rule.questionnaire.cohort, today):
+        if rule.trigger == SendTrigger.RECURRING:
+            sent += len(recurring_rule_send(rule=rule, today=today))
+        elif rule_is_due(rule, rule.questionnaire.cohort, today):
             sent += len(questionnaire_deliver(questionnaire=rule.questionnaire, rule=rule, today=today))
     return sent
 

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from cohorts.phases import MESSAGES as PHASE_MESSAGES
 from cohorts.phases import phase_allows
 from mentorship.form_errors import errors_to_form, flash_errors
+from mentorship.zones import site_today
 
-from ..enums import CHOICE_TYPES, Kind
+from ..enums import CHOICE_TYPES, Kind, SendTrigger
 from ..forms import (
     ChoiceFormSet,
     QuestionForm,
@@ -22,8 +23,8 @@ from ..forms import (
     choice_initial,
     choice_specs,
 )
-from ..models import Question
-from ..scheduling import rule_send_date
+from ..models import Question, SendOccurrence
+from ..scheduling import next_occurrence, rule_bounds, rule_send_date
 from ..selectors import builder_sections, grouped, ordered_questions, questionnaires_in
 from ..services import builder, sending, templating
 from ..templates import TEMPLATES
@@ -99,9 +100,16 @@ def questionnaire_create(request, cohort_pk: int):
 def questionnaire_detail(request, pk: int):
     questionnaire = questionnaire_for(request, pk, VIEW)
     questions = ordered_questions(questionnaire=questionnaire, include_retired=True)
-    rules = list(questionnaire.send_rules.all())
+    cohort = questionnaire.cohort
+    rules = list(questionnaire.send_rules.prefetch_related("occurrences__questionnaire"))
+    entered = sending.phases_entered(cohort=cohort) if any(r.trigger == SendTrigger.RECURRING for r in rules) else {}
     for rule in rules:
-        rule.send_on = rule_send_date(rule, questionnaire.cohort)
+        rule.send_on = rule_send_date(rule, cohort)
+        if rule.trigger == SendTrigger.RECURRING:
+            start, end = rule_bounds(rule, cohort, entered)
+            rule.next_on = next_occurrence(
+                start=start, end=end, every=rule.repeat_every or 0, unit=rule.repeat_unit, today=site_today()
+            )
     return render(
         request,
         "questionnaires/questionnaire_detail.html",
@@ -112,6 +120,9 @@ def questionnaire_detail(request, pk: int):
             "response_count": questionnaire.responses.count(),
             "delivery_count": questionnaire.deliveries.count(),
             "rules": rules,
+            "occurrence": SendOccurrence.objects.filter(questionnaire=questionnaire)
+            .select_related("rule__questionnaire")
+            .first(),
             "can_manage": request.user.has_perm(MANAGE, questionnaire),
             "choice_types": CHOICE_TYPES,
         },

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -431,12 +433,18 @@ def test_builder_page_costs_a_fixed_number_of_queries(
         q.choices.create(value="b", label="B", position=2)
         questionnaire.sections.create(title=f"S{n}", position=n)
         questionnaire.send_rules.create(trigger="date", anchor="ends_on", offset=n)
+        recurring = questionnaire.send_rules.create(
+            trigger="recurring", repeat_every=n + 1, repeat_unit="weeks", from_event="launch_on", until_event="ends_on"
+        )
+        copy = QuestionnaireFactory(cohort=cohort, kind="check_in", title=f"Occurrence {n}")
+        recurring.occurrences.create(due_on=datetime.date(2027, 1, 1 + n), questionnaire=copy)
     client.force_login(coordinator)
 
-    with django_assert_num_queries(13):
+    # Recurring rules add their occurrences, those occurrences' copies and the cohort's phase changes.
+    with django_assert_num_queries(17):
         page = client.get(reverse("questionnaires:questionnaire-detail", kwargs={"pk": questionnaire.pk}))
 
-    assert len(page.context["rules"]) == item_count
+    assert len(page.context["rules"]) == 2 * item_count
 
 
 @pytest.mark.parametrize("item_count", [1, 3])
