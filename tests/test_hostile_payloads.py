@@ -5,8 +5,9 @@ notes, agenda items, goals, project fields, messages, organization, program and 
 names, announcements...) is overwritten with a hostile payload that carries a marker naming
 the field. Then each role of the demo (and a visitor who is not signed in) walks the site
 from its home page, following the links of every page it is shown, and every HTML answer is
-searched for a payload that reached the page as markup. Emails rendered for these people
-afterwards are searched the same way.
+searched for a payload that reached the page as markup, and for what the
+Content-Security-Policy would refuse (inline scripts, styles and handlers) or its absence.
+Emails sent to these people afterwards are searched for payloads the same way.
 
 Fields are found by type, so a field added later is covered without editing this test;
 ``MACHINE_FIELDS`` lists the text fields that no person types (tokens, hashes, keys, codes).
@@ -144,20 +145,36 @@ def poison() -> dict[int, str]:
     return fields
 
 
-class _Links(HTMLParser):
+DATA_SCRIPTS = {"application/json", "application/ld+json"}
+
+
+class _Page(HTMLParser):
+    """The links of a page, and what in it the Content-Security-Policy would refuse: inline
+    scripts and styles without the nonce, style attributes, event handler attributes and
+    javascript: links."""
+
     def __init__(self):
         super().__init__()
         self.links: list[str] = []
+        self.inline: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
         for name, value in attrs:
             if value and (name == "hx-get" or (tag == "a" and name == "href")):
                 self.links.append(value)
+            if name.startswith("on") or name in {"style", "hx-on"} or name.startswith("hx-on"):
+                self.inline.append(f"<{tag} {name}=...>")
+            if value and value.strip().lower().startswith("javascript:"):
+                self.inline.append(f"<{tag} {name}={value[:30]}>")
+        executable = attributes.get("type") not in DATA_SCRIPTS
+        if tag == "script" and executable and "src" not in attributes and "nonce" not in attributes:
+            self.inline.append("<script> without a nonce")
+        if tag == "style" and "nonce" not in attributes:
+            self.inline.append("<style> without a nonce")
 
 
-def links_of(html: str, here: str) -> list[str]:
-    parser = _Links()
-    parser.feed(html)
+def links_of(parser: _Page, here: str) -> list[str]:
     found = []
     for raw in parser.links:
         link = urldefrag(raw)[0]
@@ -186,8 +203,9 @@ def leaks_in(text: str, fields: dict[int, str]) -> list[str]:
 
 
 def crawl(client: Client, starts: list[str], fields: dict[int, str]) -> tuple[dict, list, Counter, int]:
-    """Walk the site from ``starts``; return leaks by URL, server errors, the markers seen
-    escaped (proof that the payloads were on the pages at all) and the number of pages."""
+    """Walk the site from ``starts``; return leaks by URL (markup from people, and what the
+    Content-Security-Policy would refuse), server errors, the markers seen escaped (proof that
+    the payloads were on the pages at all) and the number of pages."""
     queue, seen, per_shape = list(starts), set(), Counter()
     leaks, errors, escaped = {}, [], Counter()
     while queue and len(seen) < MAX_PAGES_PER_ROLE:
@@ -206,10 +224,15 @@ def crawl(client: Client, starts: list[str], fields: dict[int, str]) -> tuple[di
         if not response.get("Content-Type", "").startswith("text/html") or response.streaming:
             continue
         html = response.content.decode()
-        if found := leaks_in(html, fields):
+        page = _Page()
+        page.feed(html)
+        found = leaks_in(html, fields) + page.inline
+        if "script-src 'self'" not in response.get("Content-Security-Policy", ""):
+            found.append("no Content-Security-Policy")
+        if found:
             leaks[url] = found
         escaped.update(int(m) for m in re.findall(r"&lt;script&gt;xss(\d+)q", html))
-        queue.extend(link for link in links_of(html, url) if link not in seen)
+        queue.extend(link for link in links_of(page, url) if link not in seen)
     return leaks, errors, escaped, len(seen)
 
 
@@ -233,6 +256,25 @@ def test_leak_detection_finds_markup_and_names_the_field():
         leaks_in("<p>&lt;img src=x onerror=alert(&#x27;xss7q&#x27;)&gt;&lt;script&gt;xss7q&lt;/script&gt;</p>", fields)
         == []
     )
+
+
+def test_inline_script_style_and_handlers_are_found():
+    page = _Page()
+
+    page.feed(
+        '<script>x()</script><script src="/static/a.js"></script><script nonce="n">y()</script>'
+        '<script type="application/json">{}</script><style>p{}</style><p style="color:red" onclick="z()">'
+        '<a href="javascript:alert(1)">a</a><button hx-on:click="w()">b</button>'
+    )
+
+    assert page.inline == [
+        "<script> without a nonce",
+        "<style> without a nonce",
+        "<p style=...>",
+        "<p onclick=...>",
+        "<a href=javascript:alert(1)>",
+        "<button hx-on:click=...>",
+    ]
 
 
 def test_every_field_a_person_types_is_poisoned():
