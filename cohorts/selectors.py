@@ -4,7 +4,16 @@ from mentorship.models import User
 from mentorship.selectors import membership_exists
 
 from .enums import ACTIVE_ENROLLMENT_STATUSES, Audience, EnrollmentStatus, InvitationStatus, ParticipantRole
-from .models import Cohort, Enrollment, Invitation, PairStatus, SubcommitteeMember, TrainingModule
+from .models import (
+    Cohort,
+    Enrollment,
+    Invitation,
+    Pair,
+    PairStatus,
+    SubcommitteeMember,
+    TrainingCompletion,
+    TrainingModule,
+)
 
 
 def _takes_part(user: User) -> Q:
@@ -89,58 +98,55 @@ FUNNEL_HELP = {
 }
 
 
-def cohort_funnel(*, cohort: Cohort, required: dict[str, int] | None = None) -> dict[str, int]:
-    """Counts of people at each stage. Three queries whatever the cohort's size (two when the
-    caller already has the required module counts)."""
-    totals = required if required is not None else required_module_counts(cohort=cohort)
-    return cohort_funnels(cohorts=[cohort], required={cohort.pk: totals})[cohort.pk]
+def cohort_funnel(*, cohort: Cohort) -> dict[str, int]:
+    """Counts of people at each stage: two queries whatever the cohort's size."""
+    return cohort_funnels(cohorts=[cohort])[cohort.pk]
 
 
-def cohort_funnels(*, cohorts: list[Cohort], required: dict[int, dict[str, int]] | None = None) -> dict[int, dict]:
-    """``cohort_funnel`` for many cohorts at once (a program's report): three queries in all,
-    whatever the number of cohorts or people."""
+def trained_q() -> Q:
+    """Whether an enrollment has completed every required module meant for its role, as a
+    condition for ``filter`` or a conditional ``Count`` (an EXISTS, no join)."""
+    undone = (
+        TrainingModule.objects.filter(cohort=OuterRef("cohort_id"), required=True)
+        .filter(Q(audience=Audience.BOTH) | Q(audience=OuterRef("role")))
+        .filter(~Exists(TrainingCompletion.objects.filter(module=OuterRef("pk"), enrollment=OuterRef(OuterRef("pk")))))
+    )
+    return ~Q(Exists(undone))
+
+
+def _in_pair(**status) -> Q:
+    as_mentor = Pair.objects.filter(mentor=OuterRef("pk"), **status)
+    as_mentee = Pair.objects.filter(mentee=OuterRef("pk"), **status)
+    return Q(Exists(as_mentor)) | Q(Exists(as_mentee))
+
+
+def cohort_funnels(*, cohorts: list[Cohort]) -> dict[int, dict]:
+    """``cohort_funnel`` for many cohorts at once (a program's report): two queries in all,
+    each counting in the database (one row per cohort), whatever the number of cohorts or
+    people."""
     ids = [c.pk for c in cohorts]
-    if required is None:
-        required = {pk: dict.fromkeys((ParticipantRole.MENTOR, ParticipantRole.MENTEE), 0) for pk in ids}
-        for cohort_id, audience in TrainingModule.objects.filter(cohort_id__in=ids, required=True).values_list(
-            "cohort_id", "audience"
-        ):
-            for role in (ParticipantRole.MENTOR, ParticipantRole.MENTEE):
-                required[cohort_id][role] += audience in (Audience.BOTH, role)
-    # One row per person: annotate first, so that values() does not group people together.
+    accepted = Q(status=EnrollmentStatus.ACCEPTED)
     rows = (
-        with_training_progress(Enrollment.objects.filter(cohort_id__in=ids))
+        Enrollment.objects.filter(cohort_id__in=ids)
+        .order_by()
+        .values("cohort_id")
         .annotate(
-            in_pair=Count("pairs_as_mentor", distinct=True) + Count("pairs_as_mentee", distinct=True),
-            active=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.ACTIVE), distinct=True)
-            + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.ACTIVE), distinct=True),
-            graduated=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.GRADUATED), distinct=True)
-            + Count("pairs_as_mentee", filter=Q(pairs_as_mentee__status=PairStatus.GRADUATED), distinct=True),
+            applied=Count("pk", filter=~Q(status=EnrollmentStatus.WITHDRAWN)),
+            accepted=Count("pk", filter=accepted),
+            trained=Count("pk", filter=accepted & trained_q()),
+            matched=Count("pk", filter=accepted & _in_pair()),
+            active=Count("pk", filter=accepted & _in_pair(status=PairStatus.ACTIVE)),
+            graduated=Count("pk", filter=accepted & _in_pair(status=PairStatus.GRADUATED)),
+            withdrawn=Count("pk", filter=Q(status=EnrollmentStatus.WITHDRAWN)),
         )
-        .values("cohort_id", "status", "role", "required_done", "in_pair", "active", "graduated")
     )
     funnels = {pk: dict.fromkeys(FUNNEL_STAGES, 0) for pk in ids}
     for row in rows:
-        counts = funnels[row["cohort_id"]]
-        status = row["status"]
-        if status == EnrollmentStatus.WITHDRAWN:
-            counts["withdrawn"] += 1
-            continue
-        counts["applied"] += 1
-        if status != EnrollmentStatus.ACCEPTED:
-            continue
-        counts["accepted"] += 1
-        if row["required_done"] >= required[row["cohort_id"]][row["role"]]:
-            counts["trained"] += 1
-        if row["in_pair"]:
-            counts["matched"] += 1
-        if row["active"]:
-            counts["active"] += 1
-        if row["graduated"]:
-            counts["graduated"] += 1
+        funnels[row.pop("cohort_id")].update(row)
     invited = (
         Invitation.objects.filter(cohort_id__in=ids)
         .exclude(status=InvitationStatus.REVOKED)
+        .order_by()
         .values_list("cohort_id")
         .annotate(n=Count("pk"))
     )

@@ -5,12 +5,13 @@
 - ``first_meeting_questions(cohort=)`` for the meetings app.
 """
 
-import statistics
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -18,7 +19,7 @@ from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES
 from cohorts.models import Cohort, Enrollment
 from mentorship.models import User
 
-from .enums import Kind, QuestionType, ResponseStatus
+from .enums import TEXT_TYPES, Kind, QuestionType, ResponseStatus
 from .models import Answer, Choice, Delivery, Question, Questionnaire, Response, Section
 from .rules import pair_partner_ids
 from .templates import TEMPLATES
@@ -330,64 +331,141 @@ def _bars(counter: Counter, labels: list[tuple[object, str]], total: int) -> lis
 TEXT_SAMPLE = 20
 
 
+def _histograms(questionnaire: Questionnaire) -> dict[int, Counter]:
+    """How many submitted answers of each question hold each value (the time zone's UTC
+    offset for a time zone): one GROUP BY, a row per distinct value, never per answer.
+    Written answers are left out: nearly every one is distinct."""
+    grouped = (
+        Answer.objects.filter(response__questionnaire=questionnaire, response__status=ResponseStatus.SUBMITTED)
+        .exclude(question__type__in=list(TEXT_TYPES))
+        .order_by()
+        .values_list("question_id", "value", "utc_offset")
+        .annotate(n=Count("pk"))
+    )
+    histograms: dict[int, Counter] = defaultdict(Counter)
+    for question_id, value, offset, n in grouped:
+        key = offset if offset is not None else value
+        # A list (multiple choice) is kept whole here, as a hashable tuple.
+        histograms[question_id][tuple(key) if isinstance(key, list) else key] += n
+    return histograms
+
+
+def _texts(questionnaire: Questionnaire, *, sample: bool) -> tuple[dict[int, int], dict[int, list[str]]]:
+    """How many written answers each text question has, and (``sample``) its latest
+    ``TEXT_SAMPLE``, numbered in the database so that only those are read."""
+    answers = Answer.objects.filter(
+        response__questionnaire=questionnaire,
+        response__status=ResponseStatus.SUBMITTED,
+        question__type__in=list(TEXT_TYPES),
+    )
+    counts = dict(answers.order_by().values_list("question_id").annotate(n=Count("pk")))
+    texts: dict[int, list[str]] = defaultdict(list)
+    if sample and counts:
+        latest = (
+            answers.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("question_id")],
+                    order_by=[F("response__submitted_at").desc(), F("pk").asc()],
+                )
+            )
+            .filter(rank__lte=TEXT_SAMPLE)
+            .order_by("question_id", "rank")
+            .values_list("question_id", "value")
+        )
+        for question_id, value in latest:
+            texts[question_id].append(str(value))
+    return counts, texts
+
+
+def _expanded(counter: Counter) -> Counter:
+    """Multiple-choice lists counted per option."""
+    counts: Counter = Counter()
+    for key, n in counter.items():
+        for item in key if isinstance(key, tuple) else [key]:
+            counts[item] += n
+    return counts
+
+
+def _median(histogram: list[tuple[float, int]], total: int) -> float:
+    """``statistics.median`` of the values a sorted (value, count) histogram stands for."""
+    wanted = [(total - 1) // 2, total // 2]
+    found = []
+    seen = 0
+    for value, n in histogram:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return found[0] if found[0] == found[1] else (found[0] + found[1]) / 2
+
+
+def _mean(histogram: Iterable[tuple[float, int]], total: int) -> float:
+    return math.fsum(value * n for value, n in histogram) / total
+
+
 def questionnaire_summary(
     *, questionnaire: Questionnaire, include_sensitive: bool, include_texts: bool
 ) -> tuple[int, list[QuestionSummary]]:
     """Submitted responses counted per question: bars for choices, scales, yes/no, time
     zones (by UTC offset) and countries; figures for numbers and dates; the latest texts
     only when ``include_texts`` (individual words are individual answers). Sensitive
-    questions are left out unless ``include_sensitive``. A fixed number of queries."""
+    questions are left out unless ``include_sensitive``.
+
+    Counted in the database (a row per question and distinct value) in a fixed number of
+    queries, whatever the number of responses."""
     questions = ordered_questions(questionnaire=questionnaire)
-    submitted = Response.objects.filter(questionnaire=questionnaire, status=ResponseStatus.SUBMITTED)
-    total = submitted.count()
-    values = defaultdict(list)
-    rows = Answer.objects.filter(
-        response__questionnaire=questionnaire, response__status=ResponseStatus.SUBMITTED
-    ).order_by("-response__submitted_at", "pk")
-    for question_id, value, offset in rows.values_list("question_id", "value", "utc_offset").iterator(chunk_size=5000):
-        values[question_id].append(offset if offset is not None else value)
+    total = Response.objects.filter(questionnaire=questionnaire, status=ResponseStatus.SUBMITTED).count()
+    histograms = _histograms(questionnaire)
+    text_counts, texts = _texts(questionnaire, sample=include_texts)
     summaries = []
     for question in questions:
-        answers = values.get(question.pk, [])
-        summary = QuestionSummary(question=question, answered=len(answers))
+        histogram = histograms.get(question.pk, Counter())
+        answered = text_counts.get(question.pk, 0) if question.type in TEXT_TYPES else sum(histogram.values())
+        summary = QuestionSummary(question=question, answered=answered)
         if question.sensitive and not include_sensitive:
             summary.hidden = True
             summaries.append(summary)
             continue
         kind = question.type
         if kind in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-            counter = Counter(v for value in answers for v in (value if isinstance(value, list) else [value]))
-            summary.bars = _bars(counter, [(c.value, c.label) for c in question.all_choices], len(answers))
+            summary.bars = _bars(_expanded(histogram), [(c.value, c.label) for c in question.all_choices], answered)
         elif kind == QuestionType.SCALE:
-            counter = Counter(int(v) for v in answers)
+            counter = Counter()
+            for value, n in histogram.items():
+                counter[int(value)] += n
             labels = [(n, str(n)) for n in range(1, 6)]
             labels[0] = (1, f"1 {question.scale_min_label}".strip())
             labels[4] = (5, f"5 {question.scale_max_label}".strip())
-            summary.bars = _bars(counter, labels, len(answers))
-            if answers:
-                summary.stats = {"mean": format_number(round(statistics.fmean(answers), 2))}
+            summary.bars = _bars(counter, labels, answered)
+            if answered:
+                summary.stats = {"mean": format_number(round(_mean(histogram.items(), answered), 2))}
         elif kind == QuestionType.YES_NO:
-            counter = Counter(bool(v) for v in answers)
-            summary.bars = _bars(counter, [(True, _("Yes")), (False, _("No"))], len(answers))
-        elif kind == QuestionType.NUMBER and answers:
-            numbers = [float(v) for v in answers]
+            counter = Counter()
+            for value, n in histogram.items():
+                counter[bool(value)] += n
+            summary.bars = _bars(counter, [(True, _("Yes")), (False, _("No"))], answered)
+        elif kind == QuestionType.NUMBER and answered:
+            numbers = sorted((float(value), n) for value, n in histogram.items())
             summary.stats = {
-                "min": format_number(min(numbers)),
-                "median": format_number(statistics.median(numbers)),
-                "mean": format_number(round(statistics.fmean(numbers), 2)),
-                "max": format_number(max(numbers)),
+                "min": format_number(numbers[0][0]),
+                "median": format_number(_median(numbers, answered)),
+                "mean": format_number(round(_mean(numbers, answered), 2)),
+                "max": format_number(numbers[-1][0]),
             }
-        elif kind == QuestionType.DATE and answers:
-            summary.stats = {"min": min(answers), "max": max(answers)}
+        elif kind == QuestionType.DATE and answered:
+            summary.stats = {"min": min(histogram), "max": max(histogram)}
         elif kind == QuestionType.TIME_ZONE:
-            counter = Counter(round(float(v), 2) for v in answers)
-            summary.bars = _bars(counter, [(o, format_offset(o)) for o in sorted(counter)], len(answers))
+            counter = Counter()
+            for value, n in histogram.items():
+                counter[round(float(value), 2)] += n
+            summary.bars = _bars(counter, [(o, format_offset(o)) for o in sorted(counter)], answered)
         elif kind == QuestionType.COUNTRY:
-            counter = Counter(answers)
-            top = [(code, countries.name(code) or code) for code, _ in counter.most_common(15)]
-            summary.bars = _bars(counter, top, len(answers))
+            # The most answered first; ties by code, so that the page is the same each time.
+            top = sorted(histogram.items(), key=lambda item: (-item[1], str(item[0])))[:15]
+            summary.bars = _bars(histogram, [(code, countries.name(code) or code) for code, _n in top], answered)
         elif include_texts:
-            summary.texts = [str(v) for v in answers[:TEXT_SAMPLE]]
+            summary.texts = texts.get(question.pk, [])
         summaries.append(summary)
     return total, summaries
 

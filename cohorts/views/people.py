@@ -52,7 +52,7 @@ def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     form, queryset = _filtered(request, cohort)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     required = required_module_counts(cohort=cohort)
-    funnel = cohort_funnel(cohort=cohort, required=required)
+    funnel = cohort_funnel(cohort=cohort)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

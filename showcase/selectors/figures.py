@@ -117,19 +117,20 @@ class Aggregate:
     yes: int = 0
     choices: Counter = field(default_factory=Counter)
 
-    def add(self, kind: str, value: object) -> None:
+    def add(self, kind: str, value: object, *, times: int = 1) -> None:
+        """Count ``value`` as answered ``times`` times."""
         if kind in (QuestionType.SCALE, QuestionType.NUMBER):
             try:
                 number = float(value)
             except (TypeError, ValueError):
                 return
-            self.total += number
+            self.total += number * times
         elif kind == QuestionType.YES_NO:
-            self.yes += 1 if value is True else 0
+            self.yes += times if value is True else 0
         else:
             for item in value if isinstance(value, list) else [value]:
-                self.choices[item] += 1
-        self.count += 1
+                self.choices[item] += times
+        self.count += times
 
     @property
     def mean(self) -> float | None:

@@ -1,9 +1,10 @@
 """The outcomes report: what a cohort (or every cohort of a program) achieved, from
 enrollment to the check-ins after the end.
 
-Every figure is computed from a fixed number of queries whatever the cohorts' sizes
-(rows are counted in Python from light ``values()`` queries). The funnel is the cohorts
-app's (``cohort_funnels``: two queries for all the cohorts).
+Every figure is computed from a fixed number of queries whatever the cohorts' sizes, counted
+in the database (a row per cohort, role or distinct answer) except the meetings' cadence,
+which reads each pair's dates of contact. The funnel is the cohorts app's
+(``cohort_funnels``: two queries for all the cohorts).
 
 Matching scores come from the matching app (``matching.selectors.proposal_scores``).
 """
@@ -13,13 +14,13 @@ import statistics
 from collections import Counter, defaultdict
 from typing import TypeVar
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.enums import Audience, EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment, Pair, PairStatus, TrainingModule
-from cohorts.selectors import FUNNEL_STAGES, cohort_funnels, with_training_progress
+from cohorts.selectors import FUNNEL_STAGES, cohort_funnels, trained_q
 from matching.enums import ProposalStatus
 from matching.selectors import proposal_scores
 from meetings.enums import MeetingStatus
@@ -73,14 +74,17 @@ def _training(cohort_ids: list[int], required: dict[int, dict[str, int]]) -> dic
         }
         for pk in cohort_ids
     }
-    rows = with_training_progress(
+    # A row per cohort and role, counted in the database.
+    rows = (
         Enrollment.objects.filter(cohort__in=cohort_ids, status=EnrollmentStatus.ACCEPTED)
-    ).values_list("cohort_id", "role", "required_done")
-    for cohort_id, role, done in rows:
+        .order_by()
+        .values_list("cohort_id", "role")
+        .annotate(accepted=Count("pk"), trained=Count("pk", filter=trained_q()))
+    )
+    for cohort_id, role, accepted, trained in rows:
         figures = result[cohort_id][role]
-        figures.accepted += 1
-        if done >= figures.required:
-            figures.trained += 1
+        figures.accepted += accepted
+        figures.trained += trained
     return result
 
 
@@ -211,24 +215,32 @@ def _people(cohort_ids: list[int], graduation: dict[int, GraduationFigures]) -> 
 
 def _projects(cohort_ids: list[int]) -> dict[int, ProjectFigures]:
     result = {pk: ProjectFigures() for pk in cohort_ids}
+    # A row per cohort, counted in the database.
     rows = (
         Enrollment.objects.filter(cohort__in=cohort_ids, role=ParticipantRole.MENTEE, status=EnrollmentStatus.ACCEPTED)
         .filter(Exists(Pair.objects.filter(mentee=OuterRef("pk"))))
+        .order_by()
+        .values_list("cohort_id")
         .annotate(
-            has_project=Exists(Project.objects.filter(enrollment=OuterRef("pk"))),
-            has_update=Exists(ProjectUpdate.objects.filter(project__enrollment=OuterRef("pk"))),
-            submitted=Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"))),
-            in_programme=Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"), position__isnull=False)),
+            mentees=Count("pk"),
+            created=Count("pk", filter=Q(Exists(Project.objects.filter(enrollment=OuterRef("pk"))))),
+            updated=Count("pk", filter=Q(Exists(ProjectUpdate.objects.filter(project__enrollment=OuterRef("pk"))))),
+            submitted=Count("pk", filter=Q(Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"))))),
+            in_programme=Count(
+                "pk",
+                filter=Q(
+                    Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"), position__isnull=False))
+                ),
+            ),
         )
-        .values_list("cohort_id", "has_project", "has_update", "submitted", "in_programme")
     )
-    for cohort_id, has_project, has_update, submitted, in_programme in rows:
+    for cohort_id, mentees, created, updated, submitted, in_programme in rows:
         figures = result[cohort_id]
-        figures.mentees += 1
-        figures.created += bool(has_project)
-        figures.updated += bool(has_update)
-        figures.submitted += bool(submitted)
-        figures.in_programme += bool(in_programme)
+        figures.mentees += mentees
+        figures.created += created
+        figures.updated += updated
+        figures.submitted += submitted
+        figures.in_programme += in_programme
     return result
 
 
@@ -269,15 +281,19 @@ def _survey_questions(checkins: dict[int, dict[int, CheckIn]], cohort_ids: list[
     for question in ordered:
         for scope in (question.questionnaire.cohort_id, None):
             summary_for(scope, question)
-    answers = Answer.objects.filter(question_id__in=list(by_id), response__status=ResponseStatus.SUBMITTED).values_list(
-        "question_id", "value"
+    # A row per question and distinct value, counted in the database.
+    answers = (
+        Answer.objects.filter(question_id__in=list(by_id), response__status=ResponseStatus.SUBMITTED)
+        .order_by()
+        .values_list("question_id", "value")
+        .annotate(n=Count("pk"))
     )
-    for question_id, value in answers.iterator(chunk_size=5000):
+    for question_id, value, n in answers:
         question = by_id[question_id]
         months = months_of[question.questionnaire_id]
         for scope in (question.questionnaire.cohort_id, None):
             summary = summaries[scope][question.key]
-            summary.by_months.setdefault(months, Aggregate()).add(question.type, value)
+            summary.by_months.setdefault(months, Aggregate()).add(question.type, value, times=n)
     return {scope: list(items.values()) for scope, items in summaries.items()}
 
 
@@ -307,7 +323,7 @@ def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Ou
     today = today or site_today()
     cohort_ids = [c.pk for c in cohorts]
     required = _required_counts(cohort_ids)
-    funnels = cohort_funnels(cohorts=cohorts, required=required)
+    funnels = cohort_funnels(cohorts=cohorts)
     training = _training(cohort_ids, required)
     matching = _matching(cohort_ids)
     meetings, graduation = _pairs(cohort_ids, today)

@@ -14,7 +14,7 @@ def test_funnels_of_several_cohorts_keep_each_cohort_apart(django_assert_num_que
     PairFactory(cohort=second)
     second.invitations.create(email="a@example.org", role="mentee")
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         funnels = cohort_funnels(cohorts=[first, second, empty])
 
     assert (funnels[first.pk]["accepted"], funnels[first.pk]["withdrawn"], funnels[first.pk]["matched"]) == (1, 1, 0)

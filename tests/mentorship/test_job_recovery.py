@@ -129,10 +129,8 @@ def test_an_import_whose_worker_dies_resumes_on_another_and_invites_nobody_twice
     kill_while_holding(ImportJob, job.pk, first, when=lambda j: 0 < j.processed_rows < rows)
     stopped_at = ImportJob.objects.get(pk=job.pk).processed_rows
     start_worker(with_beat=True)
-    up_at = time.monotonic()
 
     wait_for(lambda: ImportJob.objects.get(pk=job.pk).attempts == 2, timeout=WITHIN, what="the import taken over")
-    assert time.monotonic() - up_at < WITHIN
     done = wait_for(
         lambda: (j := ImportJob.objects.get(pk=job.pk)).is_done and j, timeout=300, what="the import finished"
     )
@@ -191,10 +189,8 @@ def test_a_publish_whose_worker_dies_resumes_and_never_publishes_or_emails_twice
 
     kill_while_holding(PublishJob, job.pk, first, when=lambda j: 0 < j.published_count < n)
     start_worker(with_beat=True)
-    up_at = time.monotonic()
 
     wait_for(lambda: PublishJob.objects.get(pk=job.pk).attempts == 2, timeout=WITHIN, what="publishing taken over")
-    assert time.monotonic() - up_at < WITHIN
     done = wait_for(
         lambda: (j := PublishJob.objects.get(pk=job.pk)).is_done and j, timeout=300, what="publishing finished"
     )
@@ -241,14 +237,12 @@ def test_a_matching_run_whose_worker_died_too_often_fails_with_a_reason_and_is_r
         first.wait(timeout=10)
     # This worker allows one claim per run: the recovery gives the run up instead of repeating it.
     second = start_worker(with_beat=True, max_attempts=1)
-    up_at = time.monotonic()
 
     failed = wait_for(
         lambda: (r := MatchRun.objects.get(pk=run.pk)).status == JobStatus.FAILED and r,
         timeout=WITHIN,
         what="the run marked failed",
     )
-    assert time.monotonic() - up_at < WITHIN
     assert failed.failure.startswith("The worker stopped 1 times while running this job, so it was given up.")
     assert not Proposal.objects.filter(run=run).exists()
 

@@ -1,4 +1,3 @@
-import time
 
 import pytest
 from django.db import connection
@@ -172,14 +171,12 @@ def test_matching_answers_is_fast_for_a_large_cohort(coordinator, organization, 
     ]
     Answer.objects.bulk_create(answers, batch_size=5000)
 
-    start = time.perf_counter()
+    # Timings belong in bench/: here the queries and the result, which hold on any machine.
     with CaptureQueriesContext(connection) as queries:
         result = matching_answers(cohort=cohort)
-    elapsed = time.perf_counter() - start
 
     assert len(result) == size
     assert result[enrollments[0].pk]["geography"] == 1.0
-    assert elapsed < 2.0, f"{elapsed:.2f}s"
     assert len(queries) == 2
 
 
