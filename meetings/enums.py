@@ -32,6 +32,15 @@ class ContactKind(models.TextChoices):
 TIMED_CONTACT_KINDS = [ContactKind.MEETING, ContactKind.CALL]
 
 
+class GroupMeetingStatus(models.TextChoices):
+    """A group meeting as a whole; each mentee's answer and attendance is on their own
+    pair's meeting linked to it."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class LogOutcome(models.TextChoices):
     """What either side records after the meeting."""
 

@@ -101,6 +101,57 @@ class ContactForm(forms.Form):
         return cleaned
 
 
+class GroupMeetingForm(MeetingForm):
+    """A mentor's meeting with several mentees: the topic, the agenda, whom to invite, and
+    when and where as for any meeting."""
+
+    title = forms.CharField(label=_("Topic"), max_length=200, help_text=_("Seen by every mentee invited."))
+    mentees = forms.TypedMultipleChoiceField(
+        label=_("Mentees invited"), coerce=int, widget=forms.CheckboxSelectMultiple, help_text=_("Two or more.")
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One agenda for everybody; you can change it until the meeting."),
+    )
+    field_order = ["title", "mentees", "day", "time", "duration_minutes", "location", "video_url", "agenda"]
+
+    def __init__(self, *args, pairs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pairs = {pair.pk: pair for pair in pairs}
+        self.fields["mentees"].choices = [(pair.pk, str(pair.mentee.user)) for pair in pairs]
+
+    def chosen_pairs(self) -> list:
+        return [self.pairs[pk] for pk in self.cleaned_data["mentees"]]
+
+
+class GroupAgendaForm(forms.Form):
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class GroupLogForm(forms.Form):
+    attended = forms.TypedMultipleChoiceField(
+        label=_("Who attended?"), coerce=int, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    held_minutes = forms.IntegerField(
+        label=_("How long did it last (minutes)?"), min_value=MIN_DURATION_MINUTES, max_value=MAX_DURATION_MINUTES
+    )
+    shared_notes = forms.CharField(
+        label=_("Shared notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Read by the mentees who attended (not by those absent) and by the program's coordinators."),
+    )
+
+    def __init__(self, *args, seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(seat.pair_id, str(seat.pair.mentee.user)) for seat in seats]
+
+
 class AgendaItemForm(forms.Form):
     text = forms.CharField(label=_("Add an item"), max_length=AGENDA_ITEM_MAX_LENGTH)
 

@@ -65,6 +65,7 @@ def next_steps(enrollment) -> list[NextStep]:
     )
     now = timezone.now()
     steps = []
+    seen_groups: set[int] = set()
     for pair in pairs:
         other = pair.mentee.user if user.pk == pair.mentor.user_id else pair.mentor.user
         meetings = list(pair.meetings.all())
@@ -82,6 +83,9 @@ def next_steps(enrollment) -> list[NextStep]:
         for meeting in open_meetings:
             when = _short_date(meeting.starts_at, user)
             url = meeting.get_absolute_url()
+            if meeting.group_id:
+                steps += _group_steps(meeting, user, when, now, seen_groups)
+                continue
             if meeting.starts_at <= now:
                 steps.append(
                     NextStep(
@@ -110,6 +114,34 @@ def next_steps(enrollment) -> list[NextStep]:
                 )
             )
     return steps
+
+
+def _group_steps(seat, user, when: str, now, seen_groups: set[int]) -> list[NextStep]:
+    """A seat at a group meeting: the mentor records attendance once for the group; the
+    mentee confirms."""
+    if seat.group_id in seen_groups:
+        return []
+    seen_groups.add(seat.group_id)
+    is_mentor = user.pk == seat.pair.mentor.user_id
+    if seat.starts_at <= now:
+        if not is_mentor:
+            return []
+        return [
+            NextStep(
+                title=_("Record who attended the group meeting of %(date)s") % {"date": when},
+                url=reverse("meetings:groupmeeting-log", kwargs={"pk": seat.group_id}),
+                order=21,
+            )
+        ]
+    if seat.status == MeetingStatus.PROPOSED and seat.proposed_by_id != user.pk:
+        return [
+            NextStep(
+                title=_("Answer the invitation to the group meeting of %(date)s") % {"date": when},
+                url=seat.get_absolute_url(),
+                order=22,
+            )
+        ]
+    return []
 
 
 def cohort_sections(cohort, user) -> list[Section]:

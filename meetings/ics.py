@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .enums import MeetingStatus
+from .enums import GroupMeetingStatus, MeetingStatus
 
 LINE_LIMIT = 75
 CRLF = "\r\n"
@@ -27,6 +27,13 @@ STATUS = {
     MeetingStatus.HELD: "CONFIRMED",
     MeetingStatus.CANCELLED: "CANCELLED",
     MeetingStatus.MISSED: "CANCELLED",
+}
+
+
+GROUP_STATUS = {
+    GroupMeetingStatus.SCHEDULED: "CONFIRMED",
+    GroupMeetingStatus.HELD: "CONFIRMED",
+    GroupMeetingStatus.CANCELLED: "CANCELLED",
 }
 
 
@@ -93,15 +100,22 @@ def meeting_event(meeting, *, viewer) -> Event:
     description = [_("Agenda and notes: %(url)s") % {"url": page}]
     if meeting.video_url:
         description.insert(0, _("Video link: %(url)s") % {"url": meeting.video_url})
-    if meeting.status == MeetingStatus.PROPOSED:
+    uid, status, sequence = meeting.uid, STATUS[meeting.status], meeting.sequence
+    if meeting.group_id:
+        group = meeting.group
+        summary = _("Group mentoring meeting: %(title)s") % {"title": group.title}
+        if viewer.pk == mentor.pk:
+            # The mentor has one event for the whole group, whichever seat it comes from.
+            uid, status, sequence = group.uid, GROUP_STATUS[group.status], group.sequence
+    if status == "TENTATIVE":
         description.insert(0, _("Proposed, not confirmed yet."))
     return Event(
-        uid=f"{meeting.uid}@{_site_domain()}",
+        uid=f"{uid}@{_site_domain()}",
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         summary=summary,
-        status=STATUS[meeting.status],
-        sequence=meeting.sequence,
+        status=status,
+        sequence=sequence,
         location=meeting.location or meeting.video_url,
         url=page,
         description="\n".join(description),

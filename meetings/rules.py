@@ -8,13 +8,17 @@ people act. Whether the cohort's phase and the pair's status allow an action is 
 the services, which say why not.
 
 Predicates take the pair or anything that belongs to one (a meeting, an agenda item, an
-action item, a goal, a message).
+action item, a goal, a message); the group meeting predicates take the group meeting. A
+group meeting is seen by its mentor, the mentees invited and the coordinators; its shared
+notes only by the mentees who attended (not those absent), the mentor and the coordinators.
 """
 
 import rules
 
 from cohorts.models import Pair
 from mentorship.rules import is_org_coordinator
+
+from .enums import MeetingStatus
 
 
 def pair_of(obj) -> Pair | None:
@@ -66,9 +70,42 @@ def is_author(user, note) -> bool:
     return note.author_id == user.pk
 
 
+@rules.predicate
+def is_group_mentor(user, group) -> bool:
+    if not _is_signed_in(user) or group is None or group.pk is None:
+        return False
+    return user.pk == group.mentor.user_id
+
+
+@rules.predicate
+def is_group_invitee(user, group) -> bool:
+    if not _is_signed_in(user) or group is None or group.pk is None:
+        return False
+    return group.meetings.filter(pair__mentee__user=user).exists()
+
+
+@rules.predicate
+def attended_group(user, group) -> bool:
+    if not _is_signed_in(user) or group is None or group.pk is None:
+        return False
+    return group.meetings.filter(pair__mentee__user=user, status=MeetingStatus.HELD).exists()
+
+
+@rules.predicate
+def is_group_coordinator(user, group) -> bool:
+    if group is None or group.pk is None:
+        return False
+    return is_org_coordinator(user, group.cohort)
+
+
 rules.add_perm("meetings.view_pair", is_pair_member | is_pair_coordinator)
 # Propose, confirm, log, prepare the agenda, write messages, change the cadence.
 rules.add_perm("meetings.take_part", is_pair_member)
 rules.add_perm("meetings.change_goal", is_pair_mentee)
 rules.add_perm("meetings.view_private_note", is_author)
 rules.add_perm("meetings.view_cohort_pairs", is_org_coordinator)  # obj: the Cohort
+# Group meetings (obj: the GroupMeeting): the mentor runs it; the mentees invited read it
+# (and answer through their own pair's seat); the shared notes are read by those present.
+rules.add_perm("meetings.view_group_meeting", is_group_mentor | is_group_invitee | is_group_coordinator)
+rules.add_perm("meetings.run_group_meeting", is_group_mentor)
+rules.add_perm("meetings.read_group_notes", is_group_mentor | attended_group | is_group_coordinator)

@@ -4,7 +4,7 @@ import string
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from mentorship.selectors import membership_exists
 
 from .enums import OPEN_MEETING_STATUSES, TIMED_CONTACT_KINDS, Health, MeetingStatus
 from .health import HEALTH_ORDER, pair_health, today_utc, utc_date
-from .models import ActionItem, CalendarFeed, Goal, Meeting, PairMessage
+from .models import ActionItem, CalendarFeed, Goal, GroupMeeting, Meeting, PairMessage
 from .models.calendar import KEY_LENGTH
 
 # The characters of ``new_key`` (hexadecimal) and ``new_secret`` (URL-safe base64).
@@ -54,6 +54,26 @@ def pairs_of(*, user: User) -> QuerySet[Pair]:
 def meetings_visible_to(*, user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pair__in=pairs_visible_to(user=user).values("pk")).select_related(
         *(f"pair__{name}" for name in PAIR_RELATED)
+    )
+
+
+def group_meetings_visible_to(*, user: User) -> QuerySet[GroupMeeting]:
+    """Group meetings the user called, was invited to, or whose cohort they coordinate."""
+    if not user.is_authenticated:
+        return GroupMeeting.objects.none()
+    invited = Exists(Meeting.objects.filter(group=OuterRef("pk"), pair__mentee__user=user))
+    coordinated = membership_exists(user=user, organization="cohort__program__organization", role=OrgRole.COORDINATOR)
+    return GroupMeeting.objects.filter(Q(mentor__user=user) | invited | coordinated).select_related(
+        "cohort__program__organization", "mentor__user"
+    )
+
+
+def group_seats(*, group: GroupMeeting) -> list[Meeting]:
+    """Each mentee's seat, with their pair and person, in the order of their names."""
+    return list(
+        group.meetings.select_related("pair__mentee__user", "pair__mentor__user", "pair__cohort").order_by(
+            "pair__mentee__user__full_name", "pk"
+        )
     )
 
 
@@ -159,7 +179,7 @@ def calendar_meetings_for(*, user: User, now: datetime.datetime | None = None) -
     return (
         Meeting.objects.filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user), kind__in=TIMED_CONTACT_KINDS)
         .filter(starts_at__gte=now - datetime.timedelta(days=183))
-        .select_related("pair__mentor__user", "pair__mentee__user")
+        .select_related("pair__mentor__user", "pair__mentee__user", "group")
         .order_by("starts_at", "pk")
     )
 

@@ -29,4 +29,10 @@ urlpatterns = [
     path("calendar/", views.calendar_settings, name="calendar-settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("cohorts/<int:pk>/pair-health/", views.cohort_pairs_view, name="cohort-pairs"),
+    path("cohorts/<int:pk>/group-meetings/new/", views.group_meeting_create, name="groupmeeting-create"),
+    path("group-meetings/<int:pk>/", views.group_meeting_detail, name="groupmeeting-detail"),
+    path("group-meetings/<int:pk>/agenda/", views.group_meeting_agenda, name="groupmeeting-agenda"),
+    path("group-meetings/<int:pk>/log/", views.group_meeting_log_view, name="groupmeeting-log"),
+    path("group-meetings/<int:pk>/cancel/", views.group_meeting_cancel_view, name="groupmeeting-cancel"),
+    path("group-meetings/<int:pk>/meeting.ics", views.group_meeting_ics, name="groupmeeting-ics"),
 ]

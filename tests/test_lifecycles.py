@@ -28,6 +28,7 @@ LIFECYCLES = {
     "enrollment": ("cohorts/services/enrollment.py", "EnrollmentStatus", ("enrollment",)),
     "proposal": ("matching/services/review.py", "ProposalStatus", ("proposal",)),
     "meeting": ("meetings/services/scheduling.py", "MeetingStatus", ("meeting",)),
+    "group meeting": ("meetings/services/groups.py", "GroupMeetingStatus", ("group",)),
 }
 
 
@@ -107,7 +108,7 @@ def _status_value(call: ast.Call) -> ast.AST | None:
     return None
 
 
-MODELS = {"Pair", "Enrollment", "Proposal", "Meeting"}
+MODELS = {"Pair", "Enrollment", "Proposal", "Meeting", "GroupMeeting"}
 WRITING_CALLS = {"update", "create", "get_or_create", "update_or_create", "bulk_update"}
 
 

@@ -1,5 +1,6 @@
 from .calendar import CalendarFeed
 from .goals import Goal
+from .groups import GroupMeeting
 from .meetings import ActionItem, AgendaItem, Meeting, PrivateNote
 from .pairs import PairMessage, PairSettings, SentNotification
 
@@ -8,6 +9,7 @@ __all__ = [
     "AgendaItem",
     "CalendarFeed",
     "Goal",
+    "GroupMeeting",
     "Meeting",
     "PairMessage",
     "PairSettings",

@@ -38,6 +38,11 @@ class Meeting(models.Model):
     # A contact recorded after it happened (a phone call, an email exchange), held from
     # the start: it was never proposed nor confirmed.
     recorded_after = models.BooleanField(_("recorded after it happened"), default=False)
+    # This pair's seat at a meeting of the mentor with several mentees together: its
+    # status is this mentee's answer, then their attendance.
+    group = models.ForeignKey(
+        "meetings.GroupMeeting", on_delete=models.CASCADE, null=True, blank=True, related_name="meetings"
+    )
 
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -85,6 +90,8 @@ class Meeting(models.Model):
         return f"{self.pair} – {self.starts_at:%Y-%m-%d %H:%M} UTC"
 
     def get_absolute_url(self) -> str:
+        if self.group_id:
+            return reverse("meetings:groupmeeting-detail", kwargs={"pk": self.group_id})
         return reverse("meetings:meeting-detail", kwargs={"pk": self.pk})
 
     @property

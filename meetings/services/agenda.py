@@ -107,6 +107,8 @@ def agendas_refresh(*, pair: Pair) -> None:
 def _require_editable(meeting: Meeting, by: User) -> None:
     require_member(pair=meeting.pair, user=by)
     require_can_meet(pair=meeting.pair)
+    if meeting.group_id:
+        raise ValidationError(_("A group meeting has one agenda, which its mentor writes."), code="group")
     if meeting.status not in EDITABLE_AGENDA_STATUSES:
         raise ValidationError(_("The agenda of a cancelled or missed meeting is closed."), code="closed")
 

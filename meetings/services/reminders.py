@@ -16,7 +16,7 @@ import logging
 from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,14 +57,38 @@ def _claim(*, kind: str, key: str, pair_id: int, meeting_id: int | None = None, 
 
 
 def _open_meetings_of_meeting_pairs() -> QuerySet[Meeting]:
-    return Meeting.objects.filter(
-        status__in=OPEN_MEETING_STATUSES, pair__status=PairStatus.ACTIVE, pair__cohort__phase__in=meet_phases()
-    ).select_related("pair__mentor__user", "pair__mentee__user", "pair__cohort__program")
+    # A group meeting's first open seat stands for the mentor, who is told once, not once
+    # per mentee.
+    lead_seat = (
+        Meeting.objects.filter(group=OuterRef("group_id"), status__in=OPEN_MEETING_STATUSES)
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    return (
+        Meeting.objects.filter(
+            status__in=OPEN_MEETING_STATUSES, pair__status=PairStatus.ACTIVE, pair__cohort__phase__in=meet_phases()
+        )
+        .annotate(lead_seat_id=Subquery(lead_seat))
+        .select_related("pair__mentor__user", "pair__mentee__user", "pair__cohort__program", "group")
+    )
 
 
-def _to_both(meeting: Meeting, template: str) -> None:
+def _to_both(meeting: Meeting, template: str, *, mentee_too: bool = True) -> None:
+    """Both people of the pair; at a group meeting, the mentor once for the whole group
+    (and the mentees not at all with ``mentee_too=False``: the mentor logs it)."""
     pair = meeting.pair
-    for person, other in ((pair.mentor.user, pair.mentee.user), (pair.mentee.user, pair.mentor.user)):
+    people = [(pair.mentor.user, pair.mentee.user), (pair.mentee.user, pair.mentor.user)]
+    if meeting.group_id:
+        people = [
+            (person, other)
+            for person, other in people
+            if (person == pair.mentee.user and mentee_too)
+            or (person == pair.mentor.user and meeting.pk == meeting.lead_seat_id)
+        ]
+        log_url = reverse("meetings:groupmeeting-log", kwargs={"pk": meeting.group_id})
+    else:
+        log_url = reverse("meetings:meeting-log", kwargs={"pk": meeting.pk})
+    for person, other in people:
         email_queue(
             to=[person],
             template=template,
@@ -72,8 +96,9 @@ def _to_both(meeting: Meeting, template: str) -> None:
                 "recipient": person,
                 "other": other,
                 "meeting": meeting,
-                "meeting_url": reverse("meetings:meeting-detail", kwargs={"pk": meeting.pk}),
-                "log_url": reverse("meetings:meeting-log", kwargs={"pk": meeting.pk}),
+                "group": meeting.group,
+                "meeting_url": meeting.get_absolute_url(),
+                "log_url": log_url,
             },
             cohort=pair.cohort,
         )
@@ -117,7 +142,7 @@ def log_reminders_send(*, now: datetime.datetime | None = None) -> int:
                 kind=NotificationKind.LOG_REMINDER, key=str(meeting.pk), pair_id=meeting.pair_id, meeting_id=meeting.pk
             ):
                 continue
-            _to_both(meeting, "meeting-log-reminder")
+            _to_both(meeting, "meeting-log-reminder", mentee_too=False)
             sent += 1
     logger.info("Log reminders sent for %d meeting(s)", sent)
     return sent

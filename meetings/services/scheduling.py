@@ -3,12 +3,11 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cohorts.models import Pair
+from cohorts.models import Pair, PairStatus
 from mentorship.models import User, WebhookEvent
 from mentorship.notifications import email_queue
 from mentorship.webhooks import webhook_emit
@@ -22,11 +21,11 @@ from ..enums import (
     MeetingStatus,
 )
 from ..health import utc_date
-from ..models import ActionItem, Meeting
+from ..models import ActionItem, GroupMeeting, Meeting
 from ..models.meetings import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from ..selectors import other_person
 from .agenda import agenda_prepare, private_note_set
-from .health import pair_health_refresh
+from .health import pair_health_refresh, pairs_health_refresh
 from .pairs import pair_lock, require_can_meet, require_member
 
 ACTION_ITEM_MAX_LENGTH = ActionItem._meta.get_field("text").max_length
@@ -78,6 +77,13 @@ def _check_details(
         raise ValidationError(errors)
 
 
+def _require_not_group(meeting: Meeting) -> None:
+    if meeting.group_id:
+        raise ValidationError(
+            _("This is a group meeting: the mentor moves it or records who attended from its page."), code="group"
+        )
+
+
 def _open_meeting_at(*, pair: Pair, starts_at: datetime.datetime, exclude: Meeting | None = None) -> Meeting | None:
     meetings = pair.meetings.filter(status__in=OPEN_MEETING_STATUSES, starts_at=starts_at)
     if exclude is not None:
@@ -91,7 +97,7 @@ def _meeting_context(meeting: Meeting, recipient: User, **extra: object) -> dict
         "meeting": meeting,
         "pair": meeting.pair,
         "other": other_person(meeting.pair, recipient),
-        "meeting_url": reverse("meetings:meeting-detail", kwargs={"pk": meeting.pk}),
+        "meeting_url": meeting.get_absolute_url(),
         **extra,
     }
 
@@ -175,6 +181,7 @@ def meeting_reschedule(
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair").get(pk=meeting.pk)
     require_member(pair=meeting.pair, user=by)
     require_can_meet(pair=meeting.pair)
+    _require_not_group(meeting)
     if not meeting.is_open:
         raise ValidationError(_("This meeting is already logged; propose a new one instead."), code="logged")
     _check_details(
@@ -320,7 +327,8 @@ def _after_log(meeting: Meeting, *, corrected: bool, now: datetime.datetime) -> 
     pair = meeting.pair
     pair_health_refresh(pair=pair, now=now)
     # Meetings proposed before this one was logged get what it brought up.
-    for later in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES).exclude(pk=meeting.pk):
+    # A group meeting's seats share one agenda: they get nothing of one pair's.
+    for later in pair.meetings.filter(status__in=OPEN_MEETING_STATUSES, group__isnull=True).exclude(pk=meeting.pk):
         agenda_prepare(meeting=later)
     webhook_emit(
         organization_id=pair.cohort.organization_id,
@@ -377,6 +385,7 @@ def meeting_log(
     pair = meeting.pair
     require_member(pair=pair, user=by)
     require_can_meet(pair=pair)
+    _require_not_group(meeting)
     if (
         seen_version is not None
         and seen_version != meeting.version
@@ -516,3 +525,94 @@ def contact_record(
     _after_log(meeting, corrected=False, now=now)
     _tell_other(meeting, by, "meeting-contact-recorded")
     return meeting
+
+
+# --- Seats at a group meeting -----------------------------------------------------------------
+# Each mentee invited to a group meeting has a meeting of their own pair linked to it (a
+# seat): proposed by the mentor, confirmed or cancelled by the mentee as any meeting, then
+# held or missed as the mentor records attendance. ``services.groups`` owns the group
+# meeting itself and calls these.
+
+
+def group_seats_invite(*, group: GroupMeeting, pairs: list[Pair], by: User, now: datetime.datetime) -> list[Meeting]:
+    """A seat for each pair, proposed by the mentor.
+
+    Side effects: each mentee gets the email of a meeting proposed (after commit).
+    """
+    seats = []
+    for pair in pairs:
+        seat = Meeting(
+            pair=pair,
+            group=group,
+            starts_at=group.starts_at,
+            duration_minutes=group.duration_minutes,
+            location=group.location,
+            video_url=group.video_url,
+            status=MeetingStatus.PROPOSED,
+            proposed_by=by,
+            proposed_at=now,
+        )
+        seat.full_clean()
+        seats.append(seat)
+    Meeting.objects.bulk_create(seats)
+    pairs_health_refresh(pairs=Pair.objects.filter(pk__in=[pair.pk for pair in pairs]), now=now)
+    for seat in seats:
+        _tell_other(seat, by, "meeting-proposed", rescheduled=False, group=group)
+    return seats
+
+
+def group_seats_log(
+    *, group: GroupMeeting, attended: set[int], held_minutes: int, by: User, now: datetime.datetime
+) -> list[Meeting]:
+    """Each seat held (its mentee attended, by pair id in ``attended``) or missed; a mentee
+    who said they could not come and did not stays cancelled. Logging again corrects it.
+    Seats of pairs that have ended since keep what they had.
+
+    Side effects: the ``meeting.logged`` webhook for each seat that changed.
+    """
+    changed = []
+    seats = group.meetings.select_for_update(of=("self",)).select_related("pair__cohort").order_by("pk")
+    for seat in seats:
+        if seat.pair.status != PairStatus.ACTIVE:
+            continue
+        if seat.pair_id in attended:
+            status, minutes = MeetingStatus.HELD, held_minutes
+        elif seat.status == MeetingStatus.CANCELLED and seat.logged_by_id != by.pk:
+            continue
+        else:
+            status, minutes = MeetingStatus.MISSED, None
+        if (seat.status, seat.held_minutes) == (status, minutes):
+            continue
+        was_logged = seat.status in (MeetingStatus.HELD, MeetingStatus.MISSED)
+        seat.status = status
+        seat.held_minutes = minutes
+        seat.logged_by = by
+        seat.logged_at = now
+        if not was_logged:
+            seat.sequence += 1
+        seat.save()
+        _after_log(seat, corrected=was_logged, now=now)
+        changed.append(seat)
+    return changed
+
+
+def group_seats_cancel(*, group: GroupMeeting, by: User, reason: str, now: datetime.datetime) -> list[Meeting]:
+    """Every seat not logged yet is cancelled.
+
+    Side effects: each mentee concerned gets the email of a meeting cancelled (after commit).
+    """
+    seats = list(
+        group.meetings.select_for_update(of=("self",))
+        .filter(status__in=OPEN_MEETING_STATUSES)
+        .select_related("pair__mentor__user", "pair__mentee__user", "pair__cohort")
+        .order_by("pk")
+    )
+    for seat in seats:
+        seat.status = MeetingStatus.CANCELLED
+        seat.logged_by = by
+        seat.logged_at = now
+        seat.sequence += 1
+        seat.save()
+        _tell_other(seat, by, "meeting-cancelled", reason=reason, group=group)
+    pairs_health_refresh(pairs=Pair.objects.filter(pk__in=[seat.pair_id for seat in seats]), now=now)
+    return seats

@@ -11,6 +11,14 @@ from .agenda import (
 from .calendar import calendar_feed, calendar_settings
 from .cohort import CohortPairsView
 from .goals import goal_create, goal_detail, goal_update
+from .groups import (
+    group_meeting_agenda,
+    group_meeting_cancel_view,
+    group_meeting_create,
+    group_meeting_detail,
+    group_meeting_ics,
+    group_meeting_log_view,
+)
 from .meetings import (
     contact_create,
     meeting_cancel_view,
@@ -40,6 +48,12 @@ __all__ = [
     "goal_create",
     "goal_detail",
     "goal_update",
+    "group_meeting_agenda",
+    "group_meeting_cancel_view",
+    "group_meeting_create",
+    "group_meeting_detail",
+    "group_meeting_ics",
+    "group_meeting_log_view",
     "meeting_cancel_view",
     "meeting_confirm_view",
     "meeting_create",

@@ -43,6 +43,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     now = timezone.now()
     events = [meeting_event(meeting, viewer=feed.user) for meeting in calendar_meetings_for(user=feed.user, now=now)]
+    # A mentor's group meeting comes once per mentee's seat, all with the group's UID.
+    seen: set[str] = set()
+    events = [event for event in events if not (event.uid in seen or seen.add(event.uid))]
     body = calendar_text(events, name=_("Mentoring meetings"), now=now)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"

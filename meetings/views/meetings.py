@@ -103,6 +103,8 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def meeting_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "meetings.take_part")
+    if meeting.group_id:
+        return redirect(meeting.get_absolute_url())
     pair = meeting.pair
     local = timezone.localtime(meeting.starts_at)
     form = _meeting_form(
@@ -139,6 +141,9 @@ def meeting_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk)
+    if meeting.group_id:
+        # A seat at a group meeting: everything is on the group meeting's page.
+        return redirect(meeting.get_absolute_url())
     pair, user = meeting.pair, request.user
     now = timezone.now()
     is_member = user.pk in (pair.mentor.user_id, pair.mentee.user_id)
@@ -199,6 +204,10 @@ def _forms_for_the_new_version(request: HttpRequest, meeting: Meeting) -> tuple[
 
 def meeting_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "meetings.take_part")
+    if meeting.group_id:
+        if request.user.pk == meeting.pair.mentor.user_id:
+            return redirect("meetings:groupmeeting-log", pk=meeting.group_id)
+        return redirect(meeting.get_absolute_url())
     if request.method == "POST":
         form, formset = _log_forms(request, meeting, request.POST)
         if form.is_valid() and formset.is_valid():

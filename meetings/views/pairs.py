@@ -27,6 +27,7 @@ from ..selectors import (
     pairs_visible_to,
     with_meeting_dates,
 )
+from ..services.groups import MIN_MENTEES
 from ..services.pairs import meeting_block_reason, pair_cadence_set, pair_message_post
 from .common import PairPermissionMixin, pair_accepts_meetings
 
@@ -60,6 +61,13 @@ class PairDetailView(PairPermissionMixin, TemplateView):
         upcoming = [m for m in open_meetings if m.starts_at > now]
         held = [m for m in meetings if m.status == MeetingStatus.HELD]
         is_member = user.pk in (pair.mentor.user_id, pair.mentee.user_id)
+        can_act = is_member and pair_accepts_meetings(pair)
+        # A mentor of several mentees may meet them together.
+        can_group = (
+            can_act
+            and user.pk == pair.mentor.user_id
+            and pair.mentor.pairs_as_mentor.filter(status=PairStatus.ACTIVE).count() >= MIN_MENTEES
+        )
         health = pair.health if pair.status == PairStatus.ACTIVE else None
         cadence = cadence_days_of(pair)
         return {
@@ -69,7 +77,8 @@ class PairDetailView(PairPermissionMixin, TemplateView):
             "is_member": is_member,
             "is_mentee": user.pk == pair.mentee.user_id,
             "other": other_person(pair, user),
-            "can_act": is_member and pair_accepts_meetings(pair),
+            "can_act": can_act,
+            "can_group": can_group,
             "blocked_reason": meeting_block_reason(pair=pair) if is_member else None,
             "can_edit_goals": user.pk == pair.mentee.user_id and pair.status == PairStatus.ACTIVE,
             "next_meeting": upcoming[0] if upcoming else None,

@@ -1,7 +1,7 @@
 import pytest
 
 from cohorts.enums import CohortPhase
-from tests.factories import CohortFactory, PairFactory, ProgramFactory
+from tests.factories import CohortFactory, MentorEnrollmentFactory, PairFactory, ProgramFactory
 
 
 @pytest.fixture
@@ -23,3 +23,13 @@ def mentor(pair):
 @pytest.fixture
 def mentee(pair):
     return pair.mentee.user
+
+
+@pytest.fixture
+def mentor_pairs(cohort):
+    """Three active pairs of one mentor (capacity 3) in the launched cohort, mentees in
+    alphabetical order."""
+    mentor = MentorEnrollmentFactory(cohort=cohort, capacity=3)
+    return [
+        PairFactory(cohort=cohort, mentor=mentor, mentee__user__full_name=name) for name in ("Ana", "Ben", "Cleo")
+    ]
