@@ -305,3 +305,16 @@ def test_who_sees_the_meeting_and_who_reads_its_notes(schedule, mentor_pairs, co
         "coordinator": True,
         "other pair": False,
     }
+
+
+def test_attendance_and_cancelling_keep_the_stored_health_of_each_pair(schedule, mentor_pairs):
+    for pair in mentor_pairs:
+        pair.matched_at = NOW - datetime.timedelta(days=30)
+        pair.save()
+    ana, ben, cleo = mentor_pairs
+    group = schedule()
+
+    group_meeting_log(group=group, by=ana.mentor.user, attended={ana.pk, ben.pk}, held_minutes=60, now=AT)
+
+    stored = dict(Pair.objects.filter(pk__in=[p.pk for p in mentor_pairs]).values_list("pk", "health"))
+    assert stored == {ana.pk: Health.ON_TRACK, ben.pk: Health.ON_TRACK, cleo.pk: Health.NO_CONTACT}
