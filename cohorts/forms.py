@@ -134,6 +134,55 @@ class ImportForm(forms.Form):
         return upload
 
 
+class ImportMappingForm(forms.Form):
+    """Each extra column of an upload, for each application questionnaire: the question it
+    answers, or nothing. Field ``map_<column>_<questionnaire>``."""
+
+    def __init__(self, *args, columns, questions, initial_mapping, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns, self.questions = columns, questions
+        groups = hooks_groups(questions)
+        guessed = {
+            (e["column"], q.group_id): e["question"]
+            for e in initial_mapping
+            for q in questions
+            if q.id == e["question"]
+        }
+        self.rows = []
+        for column in columns:
+            fields = []
+            for group_id, title, _roles in groups:
+                name = f"map_{column.index}_{group_id}"
+                self.fields[name] = forms.TypedChoiceField(
+                    label=_("“%(column)s” in %(group)s") % {"column": column.header, "group": title},
+                    choices=[("", _("Ignore"))] + [(q.id, q.text) for q in questions if q.group_id == group_id],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    initial=guessed.get((column.index, group_id)),
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+                fields.append(self[name])
+            self.rows.append((column, fields))
+        self.groups = groups
+
+    def mapping(self) -> list[dict]:
+        """The mapping chosen (``cleaned_data`` after ``is_valid()``, else the initial one)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {n: f.initial for n, f in self.fields.items()}
+        return [
+            {"column": column.index, "header": column.header, "question": data.get(f"map_{column.index}_{group_id}")}
+            for column in self.columns
+            for group_id, _title, _roles in self.groups
+            if data.get(f"map_{column.index}_{group_id}")
+        ]
+
+
+def hooks_groups(questions):
+    from .services.import_answers import groups_of  # noqa: PLC0415 -- keep the form module light
+
+    return groups_of(questions)
+
+
 class SubcommitteeAddForm(forms.Form):
     user = forms.ChoiceField(label=_("Member of the organization"))
 

@@ -19,6 +19,12 @@ Each app registers its callables in its AppConfig.ready():
   sent to (pairs at risk, people who have not answered a questionnaire, ...): ``people(cohort,
   option)`` returns their user ids (a query of ids, or a set); ``options(cohort)`` lists the
   choices a segment needs (which questionnaire).
+- imported answers: ``register_answer_import(AnswerImport(...))``; how the CSV import takes
+  extra columns as answers to the cohort's application questions (the questionnaires app):
+  ``questions(cohort)`` lists them (``ImportQuestion``); ``cleaner(cohort, question_ids)``
+  returns ``clean(question_id, raw) -> answer or None`` raising ValidationError with the
+  reason; ``store(cohort, answers)`` stores ``{enrollment id: {question id: answer}}`` as
+  application responses; ``review_url(enrollment)`` is where a person who accepted checks them.
 """
 
 from collections.abc import Callable
@@ -69,6 +75,29 @@ class Segment:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class ImportQuestion:
+    id: int
+    text: str
+    key: str
+    # The questionnaire it belongs to, and the participant roles that questionnaire is for.
+    group_id: int
+    group: str
+    roles: tuple[str, ...]
+    type_label: str = ""
+    # What an answer in the file may look like (the choices, a format).
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerImport:
+    questions: Callable
+    cleaner: Callable
+    store: Callable
+    review_url: Callable
+
+
+_answer_import: list[AnswerImport] = []
 _phase_checks: list[Callable] = []
 _segments: dict[str, Segment] = {}
 _next_steps: list[Callable] = []
@@ -113,6 +142,15 @@ def new_pair_health(pair) -> str:
 def register_segment(segment: Segment) -> Segment:
     _segments[segment.key] = segment
     return segment
+
+
+def register_answer_import(answer_import: AnswerImport) -> AnswerImport:
+    _answer_import[:] = [answer_import]
+    return answer_import
+
+
+def answer_import() -> AnswerImport | None:
+    return _answer_import[0] if _answer_import else None
 
 
 def segments() -> list[Segment]:

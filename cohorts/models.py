@@ -247,8 +247,12 @@ class ImportJob(Job):
     processed_rows = models.PositiveIntegerField(default=0)
     invited_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
-    # [{"row": 3, "email": "...", "reason": "..."}]: bad rows and rows skipped as already there.
+    # [{"row": 3, "email": "...", "reason": "..."}]: bad rows and rows skipped as already there;
+    # "answers": true on a row imported without the answers that did not fit their question.
     problems = models.JSONField(default=list, blank=True)
+    # Extra columns taken as application answers: [{"column": 4, "header": "Track", "question": 17}],
+    # one entry per column and questionnaire. Empty: the people are only invited.
+    mapping = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -263,6 +267,35 @@ class ImportJob(Job):
 
     def progress_counts(self) -> tuple[int, int]:
         return self.processed_rows, self.total_rows
+
+    @property
+    def skipped_problems(self) -> list[dict]:
+        return [p for p in self.problems if not p.get("answers")]
+
+    @property
+    def answer_problems(self) -> list[dict]:
+        return [p for p in self.problems if p.get("answers")]
+
+
+class ImportUpload(models.Model):
+    """A CSV whose extra columns wait for the coordinator to map them to application
+    questions; it becomes an ImportJob once the mapping is confirmed."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="import_uploads")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def organization_id(self) -> int:
+        return self.cohort.program.organization_id
 
 
 class Invitation(models.Model):
@@ -282,6 +315,11 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     import_job = models.ForeignKey(
         ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    # The place an import with answers made at once, so that the person can be matched before
+    # signing in; accepting the invitation confirms it.
+    enrollment = models.ForeignKey(
+        "Enrollment", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

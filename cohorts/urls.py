@@ -35,6 +35,7 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path("cohorts/<int:pk>/imports/", invitations.import_create, name="import-create"),
+    path("cohorts/<int:pk>/imports/uploads/<int:upload_pk>/", invitations.import_map, name="import-map"),
     path("cohorts/<int:pk>/imports/<int:job_pk>/", invitations.import_detail, name="import-detail"),
     path("cohorts/<int:pk>/imports/<int:job_pk>/retry/", invitations.import_retry, name="import-retry"),
     path("cohorts/<int:pk>/subcommittee/", invitations.subcommittee, name="subcommittee"),

@@ -16,4 +16,15 @@ class QuestionnairesConfig(AppConfig):
 
         cohort_hooks.register_segment(hooks.UNANSWERED)
 
+        from .services import imported  # noqa: PLC0415 -- it imports models
+
+        cohort_hooks.register_answer_import(
+            cohort_hooks.AnswerImport(
+                questions=imported.import_questions,
+                cleaner=imported.import_cleaner,
+                store=imported.import_answers_store,
+                review_url=imported.import_review_url,
+            )
+        )
+
         from . import api  # noqa: F401, PLC0415 -- registers the app's REST endpoints

@@ -106,7 +106,9 @@ def _send_chunk(announcement_id: int) -> bool:
     chunk = job.recipient_ids[job.processed_count : job.processed_count + CHUNK]
     if not chunk:
         return False
-    done = set(AnnouncementDelivery.objects.filter(announcement=job, user_id__in=chunk).values_list("user_id", flat=True))
+    done = set(
+        AnnouncementDelivery.objects.filter(announcement=job, user_id__in=chunk).values_list("user_id", flat=True)
+    )
     # Someone who left (deactivated) since the recipients were fixed is not written to.
     people = list(User.objects.filter(pk__in=[pk for pk in chunk if pk not in done], is_active=True))
     AnnouncementDelivery.objects.bulk_create([AnnouncementDelivery(announcement=job, user=p) for p in people])

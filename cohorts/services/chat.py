@@ -57,9 +57,7 @@ def chat_alert(*, cohort: Cohort, alert: str, context: dict) -> bool:
         ).strip()
     from ..tasks import task_post_chat_message  # noqa: PLC0415 -- tasks import the services
 
-    transaction.on_commit(
-        lambda: task_post_chat_message.apply_async(kwargs={"channel_id": channel.pk, "text": text})
-    )
+    transaction.on_commit(lambda: task_post_chat_message.apply_async(kwargs={"channel_id": channel.pk, "text": text}))
     return True
 
 

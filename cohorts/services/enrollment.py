@@ -110,6 +110,41 @@ def enrollment_join_invited(
     return enrollment
 
 
+def enrollments_create_imported(
+    *, cohort: Cohort, people: list[tuple[User, str, int | None]], by: User | None, now: datetime.datetime
+) -> list[Enrollment]:
+    """Places for imported people (account, role, capacity), accepted at once and made in
+    one statement, so that they can be matched before they sign in. The caller has checked
+    that none of them has a place in the cohort yet. They acknowledge the guidelines when
+    they accept their invitation (``enrollment_confirm_imported``)."""
+    return Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                cohort=cohort,
+                user=user,
+                role=role,
+                status=EnrollmentStatus.ACCEPTED,
+                capacity=capacity if role == ParticipantRole.MENTOR else None,
+                decided_at=now,
+                decided_by=by,
+            )
+            for user, role, capacity in people
+        ],
+        batch_size=500,
+    )
+
+
+def enrollment_confirm_imported(*, enrollment: Enrollment, now: datetime.datetime) -> Enrollment:
+    """The imported person accepted their invitation: they have read the guidelines, and
+    the organization's webhooks hear that they are in."""
+    Enrollment.objects.filter(pk=enrollment.pk, guidelines_acknowledged_at__isnull=True).update(
+        guidelines_acknowledged_at=now, updated_at=now
+    )
+    enrollment.refresh_from_db()
+    enrolled_emit(enrollment=enrollment)
+    return enrollment
+
+
 @transaction.atomic
 def enrollment_decide(*, enrollment: Enrollment, status: str, by: User) -> Enrollment:
     """Accept, decline or waitlist an application.

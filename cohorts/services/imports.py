@@ -22,8 +22,9 @@ from mentorship.models import User
 from mentorship.notifications import email_queue_many
 
 from ..enums import EnrollmentStatus, InvitationRole, InvitationStatus
-from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember
+from ..models import Cohort, Enrollment, ImportJob, ImportUpload, Invitation, SubcommitteeMember
 from ..phases import require_phase
+from .import_answers import ANSWER_ROLES, enrol_with_answers
 from .invitations import duplicate_error, invitation_check_fields, invitation_create, invitation_message
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,9 @@ def csv_read_header(content: str) -> list[str]:
     return columns
 
 
-def csv_rows(content: str) -> list[dict]:
+def csv_rows(content: str, *, cells: bool = False) -> list[dict]:
+    """The people of the file, a dict per row (its number, and name, email, role, capacity);
+    with ``cells``, every cell of the row too (for the answers)."""
     columns = csv_read_header(content)
     reader = csv.reader(io.StringIO(content))
     next(reader)
@@ -75,15 +78,14 @@ def csv_rows(content: str) -> list[dict]:
         row = {"row": number}
         for column, value in zip(columns, values, strict=False):
             row.setdefault(column, value.strip())
+        if cells:
+            row["cells"] = values
         rows.append(row)
     return rows
 
 
-def import_job_create(*, cohort: Cohort, by: User, filename: str, content: str) -> ImportJob:
-    """Store the file and queue its processing. Refuses an unreadable file at once.
-
-    Side effects: queues ``cohorts.run_import`` after commit.
-    """
+def import_file_check(*, cohort: Cohort, content: str) -> list[dict]:
+    """The rows of a file fit to import, or a ValidationError saying what is wrong with it."""
     require_phase(cohort, "invite")
     if len(content.encode()) > MAX_BYTES:
         raise ValidationError(_("The file is larger than 5 MB."))
@@ -95,11 +97,40 @@ def import_job_create(*, cohort: Cohort, by: User, filename: str, content: str) 
         raise ValidationError(_("The file has a header but no people."))
     if len(rows) > MAX_ROWS:
         raise ValidationError(_("The file has more than %(max)d people; split it.") % {"max": MAX_ROWS})
+    return rows
+
+
+def import_job_create(
+    *, cohort: Cohort, by: User, filename: str, content: str, mapping: list[dict] | None = None
+) -> ImportJob:
+    """Store the file and queue its processing. Refuses an unreadable file at once.
+    ``mapping`` (checked by ``import_upload_confirm``) takes extra columns as answers.
+
+    Side effects: queues ``cohorts.run_import`` after commit.
+    """
+    rows = import_file_check(cohort=cohort, content=content)
     job = ImportJob.objects.create(
-        cohort=cohort, created_by=by, filename=filename[:255], content=content, total_rows=len(rows)
+        cohort=cohort,
+        created_by=by,
+        filename=filename[:255],
+        content=content,
+        total_rows=len(rows),
+        mapping=mapping or [],
     )
     job_dispatch(job)
     return job
+
+
+def import_start(*, cohort: Cohort, by: User, filename: str, content: str) -> ImportJob | ImportUpload:
+    """An uploaded file: imported at once (an ImportJob) when it holds only people, or kept
+    for its extra columns to be mapped to application questions (an ImportUpload) when the
+    cohort has application questions to map them to."""
+    from .import_answers import extra_columns, import_questions, import_upload_create  # noqa: PLC0415 -- it imports this module
+
+    import_file_check(cohort=cohort, content=content)
+    if extra_columns(content) and import_questions(cohort):
+        return import_upload_create(cohort=cohort, by=by, filename=filename, content=content)
+    return import_job_create(cohort=cohort, by=by, filename=filename, content=content)
 
 
 def _parse_capacity(raw: str) -> int | None:
@@ -122,7 +153,7 @@ def import_job_run(*, import_job_id: int) -> ImportJob | None:
     """
 
     def work(job: ImportJob) -> None:
-        rows = csv_rows(ImportJob.objects.only("content").get(pk=job.pk).content)
+        rows = csv_rows(ImportJob.objects.only("content").get(pk=job.pk).content, cells=bool(job.mapping))
         while _run_chunk(job.pk, rows):
             pass
 
@@ -151,10 +182,11 @@ def _run_chunk(import_job_id: int, rows: list[dict]) -> bool:
         return False
     outcomes = _invite_rows(job, chunk)
     for row, outcome in zip(chunk, outcomes, strict=True):
-        if outcome is None:
+        if outcome is None or outcome.get("answers"):
             job.invited_count += 1
         else:
             job.skipped_count += 1
+        if outcome is not None:
             job.problems.append({"row": row["row"], "email": row.get("email", "")[:254], **outcome})
     job.processed_rows += len(chunk)
     job.save(update_fields=["invited_count", "skipped_count", "problems", "processed_rows", "updated_at"])
@@ -186,6 +218,46 @@ def _invite_rows(job: ImportJob, chunk: list[dict]) -> list[dict | None]:
             outcomes[index] = _problem(error)
         else:
             checked[index] = (email, role, capacity)
+    new, one_by_one, enrolled = _sort_rows(job, chunk, checked, outcomes)
+    answer_problems: dict[int, dict] = {}
+    try:
+        with transaction.atomic():
+            if job.mapping:
+                withdrawn = {e for e, status in enrolled.items() if status == EnrollmentStatus.WITHDRAWN}
+                found = enrol_with_answers(job=job, placed=[(inv, chunk[i]) for i, inv in new], withdrawn=withdrawn)
+                answer_problems = {new[position][0]: problem for position, problem in found.items()}
+            created = Invitation.objects.bulk_create([invitation for _index, invitation in new])
+    except DatabaseError:
+        # Another import of the same people at this moment, or a row the database refuses:
+        # this chunk's new rows go one by one, each in its own savepoint.
+        logger.warning("Import %s: a bulk insert was refused; inviting one by one", job.pk, exc_info=True)
+        created, answer_problems = [], {}
+        one_by_one += [index for index, _invitation in new]
+    email_queue_many(
+        messages=[
+            {**invitation_message(invitation=invitation), "key": f"invitation:{invitation.token}"}
+            for invitation in created
+        ]
+    )
+    for index in sorted(one_by_one):
+        outcomes[index] = _invite_one(job, chunk[index])
+        if outcomes[index] is None and job.mapping and chunk[index].get("role", "").lower() in ANSWER_ROLES:
+            outcomes[index] = {
+                "reason": _("Invited, but the answers were not imported: this person had an invitation before."),
+                "answers": True,
+            }
+    for index, problem in answer_problems.items():
+        outcomes[index] = {"duplicate": False, **problem}
+    return outcomes
+
+
+def _sort_rows(
+    job: ImportJob, chunk: list[dict], checked: dict[int, tuple[str, str, int | None]], outcomes: list
+) -> tuple[list[tuple[int, Invitation]], list[int], dict[str, str]]:
+    """Look up the people of the checked rows at once and sort the rows: a duplicate's
+    problem goes into ``outcomes``; returns the new invitations (unsaved), the rows that go
+    one by one, and the addresses already enrolled with their status."""
+    cohort = job.cohort
     emails = {email for email, _role, _capacity in checked.values()}
     on_subcommittee = set(
         SubcommitteeMember.objects.filter(cohort=cohort)
@@ -237,24 +309,7 @@ def _invite_rows(job: ImportJob, chunk: list[dict]) -> list[dict | None]:
                 )
             )
         seen.add(email)
-    try:
-        with transaction.atomic():
-            created = Invitation.objects.bulk_create([invitation for _index, invitation in new])
-    except DatabaseError:
-        # Another import of the same people at this moment, or a row the database refuses:
-        # this chunk's new rows go one by one, each in its own savepoint.
-        logger.warning("Import %s: a bulk insert was refused; inviting one by one", job.pk, exc_info=True)
-        created = []
-        one_by_one += [index for index, _invitation in new]
-    email_queue_many(
-        messages=[
-            {**invitation_message(invitation=invitation), "key": f"invitation:{invitation.token}"}
-            for invitation in created
-        ]
-    )
-    for index in sorted(one_by_one):
-        outcomes[index] = _invite_one(job, chunk[index])
-    return outcomes
+    return new, one_by_one, enrolled
 
 
 def _may_invite_again(invitation: Invitation, enrolled: dict[str, str]) -> bool:

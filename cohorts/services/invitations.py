@@ -13,7 +13,7 @@ from mentorship.notifications import email_queue
 from ..enums import CohortPhase, EnrollmentStatus, InvitationRole, InvitationStatus, ParticipantRole
 from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember, new_token
 from ..phases import require_phase
-from .enrollment import enrollment_join_invited
+from .enrollment import enrollment_confirm_imported, enrollment_join_invited
 
 SIGNER_SALT = "cohorts.invitation"
 EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
@@ -216,14 +216,25 @@ def invitation_accept(*, invitation: Invitation, user: User, acknowledge_guideli
                 {"acknowledge_guidelines": _("Please read and accept the guidelines to join.")}, code="guidelines"
             )
         role = ParticipantRole.MENTOR if invitation.role == InvitationRole.MENTOR else ParticipantRole.MENTEE
-        enrollment_join_invited(
-            cohort=cohort,
-            user=user,
-            role=role,
-            capacity=invitation.capacity if role == ParticipantRole.MENTOR else None,
-            invited_by=invitation.invited_by,
-            now=now,
+        imported = (
+            Enrollment.objects.filter(pk=invitation.enrollment_id, user=user, cohort=cohort)
+            .exclude(status=EnrollmentStatus.WITHDRAWN)
+            .first()
+            if invitation.enrollment_id
+            else None
         )
+        if imported is not None:
+            # Placed (and perhaps matched) by an import with answers: joining confirms it.
+            enrollment_confirm_imported(enrollment=imported, now=now)
+        else:
+            enrollment_join_invited(
+                cohort=cohort,
+                user=user,
+                role=role,
+                capacity=invitation.capacity if role == ParticipantRole.MENTOR else None,
+                invited_by=invitation.invited_by,
+                now=now,
+            )
     if not user.full_name and invitation.full_name:
         user.full_name = invitation.full_name
         user.save(update_fields=["full_name"])
@@ -231,6 +242,47 @@ def invitation_accept(*, invitation: Invitation, user: User, acknowledge_guideli
     invitation.accepted_at, invitation.accepted_by = now, user
     invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
     return invitation
+
+
+def invitation_account_to_claim(*, invitation: Invitation) -> User | None:
+    """The account an import with answers made for the invited person, while it has no
+    password and has never been used: the invitation link lets them choose a password."""
+    if invitation.status != InvitationStatus.PENDING or invitation.enrollment_id is None:
+        return None
+    account = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
+    if account is None or account.has_usable_password() or account.last_login is not None:
+        return None
+    return account
+
+
+@transaction.atomic
+def invitation_claim_account(*, invitation: Invitation, password: str) -> User:
+    """Give the imported person's account the password they chose (already validated); the
+    link came to their address, so the address counts as verified."""
+    from allauth.account.models import EmailAddress  # noqa: PLC0415 -- allauth's models load late
+
+    account = invitation_account_to_claim(invitation=invitation)
+    if account is None:
+        raise ValidationError(_("This account already has a password; sign in instead."))
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=account, email=account.email, defaults={"verified": True, "primary": True}
+    )
+    return account
+
+
+def invitation_answers_url(*, invitation: Invitation) -> str | None:
+    """Where a person placed by an import with answers checks them once they accepted, when
+    the cohort still takes application answers."""
+    from ..hooks import answer_import  # noqa: PLC0415 -- hooks are filled once apps are ready
+    from ..phases import phase_allows  # noqa: PLC0415
+
+    hooks = answer_import()
+    if invitation.enrollment_id is None or hooks is None or not phase_allows(invitation.cohort, "fill_application"):
+        return None
+    enrollment = Enrollment.objects.filter(pk=invitation.enrollment_id).first()
+    return hooks.review_url(enrollment) if enrollment is not None else None
 
 
 def subcommittee_add(*, cohort: Cohort, user: User) -> SubcommitteeMember:

@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,9 +16,10 @@ from mentorship.models import User
 
 from ..access import cohort_for
 from ..enums import InvitationRole, InvitationStatus
-from ..forms import AcknowledgeForm, ImportForm, InvitationForm, SubcommitteeAddForm
-from ..models import ImportJob, Invitation, SubcommitteeMember
+from ..forms import AcknowledgeForm, ImportForm, ImportMappingForm, InvitationForm, SubcommitteeAddForm
+from ..models import ImportJob, ImportUpload, Invitation, SubcommitteeMember
 from ..phases import phase_allows
+from ..services import import_answers as answer_services
 from ..services import imports as import_services
 from ..services import invitations as invitation_services
 
@@ -79,7 +82,7 @@ def import_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            job = import_services.import_job_create(
+            started = import_services.import_start(
                 cohort=cohort,
                 by=request.user,
                 filename=form.cleaned_data["file"].name,
@@ -88,10 +91,58 @@ def import_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=job.pk)
+            if isinstance(started, ImportUpload):
+                return redirect("cohorts:import-map", pk=cohort.pk, upload_pk=started.pk)
+            return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=started.pk)
     else:
         flash_form_errors(request, form)
     return redirect("cohorts:invitation-list", pk=cohort.pk)
+
+
+def import_map(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
+    """The mapping step of an upload with extra columns: each column to a question or
+    ignored, a preview of the first rows and every row that does not fit; then import."""
+    cohort = cohort_for(request, pk, "cohorts.manage_cohort")
+    upload = get_object_or_404(ImportUpload, cohort=cohort, pk=upload_pk)
+    columns = answer_services.extra_columns(upload.content)
+    questions = answer_services.import_questions(cohort)
+    form = ImportMappingForm(
+        request.POST or None,
+        columns=columns,
+        questions=questions,
+        initial_mapping=answer_services.mapping_guess(columns, questions),
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            upload.delete()
+            messages.info(request, _("The file was put aside; nothing was imported."))
+            return redirect("cohorts:invitation-list", pk=cohort.pk)
+        if form.is_valid() and request.POST.get("action") == "import":
+            try:
+                job = answer_services.import_upload_confirm(upload=upload, mapping=form.mapping(), by=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=job.pk)
+    try:
+        preview = answer_services.import_preview(cohort=cohort, content=upload.content, mapping=form.mapping())
+    except ValidationError as error:
+        preview = None
+        messages.error(request, " ".join(error.messages))
+    return render(
+        request,
+        "cohorts/import_map.html",
+        {
+            "cohort": cohort,
+            "upload": upload,
+            "form": form,
+            "preview": preview,
+            "mapped_headers": [e["header"] for e in form.mapping()],
+            "questions": questions,
+            "problems_listed": answer_services.PROBLEMS_LISTED,
+        },
+    )
 
 
 def import_detail(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
@@ -123,12 +174,23 @@ def invitation_respond(request: HttpRequest, signed: str) -> HttpResponse:
     cohort = invitation.cohort
     if not request.user.is_authenticated:
         here = request.get_full_path()
+        # Placed in the cohort by an import, the person has an account without a password:
+        # the link, sent to their address, lets them choose one.
+        account = invitation_services.invitation_account_to_claim(invitation=invitation)
+        password_form = SetPasswordForm(account, request.POST or None) if account is not None else None
+        if password_form is not None and request.method == "POST" and password_form.is_valid():
+            user = invitation_services.invitation_claim_account(
+                invitation=invitation, password=password_form.cleaned_data["new_password1"]
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(here)
         return render(
             request,
             "cohorts/invitation_respond.html",
             {
                 "invitation": invitation,
                 "cohort": cohort,
+                "password_form": password_form,
                 "signup_url": reverse("account_signup") + "?" + urlencode({"next": here, "email": invitation.email}),
                 "login_url": reverse("account_login") + "?" + urlencode({"next": here, "login": invitation.email}),
             },
@@ -145,6 +207,17 @@ def invitation_respond(request: HttpRequest, signed: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            review = invitation_services.invitation_answers_url(invitation=invitation)
+            if review:
+                messages.success(
+                    request,
+                    _(
+                        "Welcome to %(cohort)s! These are the application answers your program imported for you: "
+                        "check them, correct what is wrong and save."
+                    )
+                    % {"cohort": cohort},
+                )
+                return redirect(review)
             messages.success(request, _("Welcome to %(cohort)s!") % {"cohort": cohort})
             return redirect(cohort)
     return render(
