@@ -1,4 +1,5 @@
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from mentorship.models import User
 from mentorship.selectors import membership_exists
@@ -53,17 +54,19 @@ def required_module_counts(*, cohort: Cohort) -> dict[str, int]:
     }
 
 
-def _required_done() -> Count:
-    # Completions of required modules meant for the person's own role.
-    return Count(
-        "training_completions",
-        filter=Q(training_completions__module__required=True)
-        & (
-            Q(training_completions__module__audience=Audience.BOTH)
-            | Q(training_completions__module__audience=F("role"))
-        ),
-        distinct=True,
+def _required_done() -> Coalesce:
+    # Completions of required modules meant for the person's own role, counted per row by a
+    # subquery: no GROUP BY over the cohort, so that a page (or a streamed export) reads only
+    # the rows it shows, as they come.
+    done = (
+        TrainingCompletion.objects.filter(enrollment=OuterRef("pk"), module__required=True)
+        .filter(Q(module__audience=Audience.BOTH) | Q(module__audience=OuterRef("role")))
+        .order_by()
+        .values("enrollment")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
     )
+    return Coalesce(Subquery(done, output_field=IntegerField()), 0)
 
 
 def with_training_progress(queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:

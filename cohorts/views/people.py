@@ -84,6 +84,8 @@ def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def rows():
+        # The byte order mark tells spreadsheet programs the file is UTF-8 (accented names).
+        yield "\ufeff"
         yield writer.writerow(
             [
                 "name",
@@ -97,6 +99,7 @@ def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                 "joined_at",
             ]
         )
+        # A server-side cursor on PostgreSQL: rows stream as they are read, never all in memory.
         for e in queryset.iterator(chunk_size=500):
             yield writer.writerow(
                 [

@@ -4,6 +4,7 @@ and pairs that ended and wait for the next round."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,6 +62,37 @@ def _with_reasons(run: MatchRun, people) -> list[dict]:
     ]
 
 
+END_SEARCH_SHOWN = 10
+
+
+def _end_search(request: HttpRequest, cohort) -> dict:
+    """The "end a pair" search: the active pairs whose mentee or mentor matches what the
+    coordinator typed (name or email), ten at most, each with its own form; never a list of
+    every pair."""
+    query = request.GET.get("end_q", "").strip()[:100]
+    active = Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE)
+    found = []
+    if query:
+        found = list(
+            active.filter(
+                Q(mentee__user__full_name__icontains=query)
+                | Q(mentee__user__email__icontains=query)
+                | Q(mentor__user__full_name__icontains=query)
+                | Q(mentor__user__email__icontains=query)
+            )
+            .select_related("mentee__user", "mentor__user")
+            .order_by("mentee__user__full_name", "pk")[: END_SEARCH_SHOWN + 1]
+        )
+    return {
+        "end_query": query,
+        "end_has_pairs": bool(query) or active.exists(),
+        "end_found": [
+            (pair, EndPairForm(cohort=cohort, auto_id=f"id_end{pair.pk}_%s")) for pair in found[:END_SEARCH_SHOWN]
+        ],
+        "end_more": len(found) > END_SEARCH_SHOWN,
+    }
+
+
 def matching_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "matching.view_matching")
     user = request.user
@@ -87,7 +119,7 @@ def matching_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if can_manage:
         context["people"] = round_people(cohort=cohort)
-        context["end_form"] = EndPairForm(cohort=cohort)
+        context.update(_end_search(request, cohort))
     if can_review:
         context["ended"] = ended_pairs(cohort=cohort)
         unmatched = _unmatched(last_done)

@@ -121,8 +121,10 @@ def test_export_csv_is_safe_for_spreadsheets(client, coordinator, cohort):
     client.force_login(coordinator)
 
     response = client.get(reverse("cohorts:people-export", args=[cohort.pk]))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
+    assert body.startswith("\ufeff".encode())
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert rows[0][:4] == ["name", "email", "role", "status"]
     assert rows[1][:4] == ["'=HYPERLINK(1)", "a@example.org", "mentee", "accepted"]
@@ -205,3 +207,21 @@ def test_decide_foreign_enrollment_id_is_404(client, coordinator, cohort):
     response = client.post(reverse("cohorts:enrollment-decide", args=[cohort.pk, foreign.pk]), {"decision": "accepted"})
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("people", [2, 9])
+def test_export_streams_in_a_fixed_number_of_queries(client, coordinator, cohort, django_assert_num_queries, people):
+    module = cohort.training_modules.create(title="Welcome", audience="both")
+    for index in range(people):
+        enrollment = EnrollmentFactory(cohort=cohort)
+        if index % 2:
+            enrollment.training_completions.create(module=module)
+    client.force_login(coordinator)
+
+    # Session, user, cohort and roles, the required modules, the people (one cursor).
+    with django_assert_num_queries(6):
+        response = client.get(reverse("cohorts:people-export", args=[cohort.pk]))
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    assert len(rows) == people + 1
+    assert sorted(row[5] for row in rows[1:]) == sorted(str(i % 2) for i in range(people))

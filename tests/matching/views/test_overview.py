@@ -210,11 +210,16 @@ def test_the_coordinator_ends_a_pair_chosen_on_the_matching_page(client, cohort,
     client.force_login(coordinator)
     end = matching_url(cohort, "pair-end-choose")
 
-    offered = list(client.get(matching_url(cohort)).context["end_form"].fields["pair"].queryset)
+    plain = client.get(matching_url(cohort)).context
+    searched = client.get(matching_url(cohort) + "?end_q=" + pair.mentee.user.full_name[2:8].upper()).context
+    offered = [found for found, _form in searched["end_found"]]
+    foreign_name = client.get(matching_url(cohort) + "?end_q=" + foreign.mentee.user.email).context["end_found"]
     tampered = client.post(end, {"pair": foreign.pk, "reason": "Not a good fit", "kind": "rematch"}, follow=True)
     ended = client.post(end, {"pair": pair.pk, "reason": "Not a good fit", "kind": "rematch"}, follow=True)
 
+    assert (plain["end_has_pairs"], plain["end_found"]) == (True, [])
     assert offered == [pair]
+    assert foreign_name == []
     assert messages_of(tampered) == ["Select a valid choice. That choice is not one of the available choices."]
     foreign.refresh_from_db()
     assert foreign.status == PairStatus.ACTIVE
