@@ -9,7 +9,9 @@ repeated once per seat. Its time is the whole method: scoring every pair into th
 ``solve_encoded``: classes, scoring, strategy, solve, alternatives. Each runs in a fresh child
 process, after one warm-up call on a tiny instance (as in a worker that has run before), so that
 its peak memory (the child's ru_maxrss: interpreter, instance and solver together) is its own;
-a run under half a second is repeated five times and its median taken.
+a run under half a second is repeated until its runs add up to half a second (at least nine,
+at most 1,000 runs) and the fastest taken, the same way for both: on a shared machine the
+slower repeats measure the other processes, not the solve.
 
 ``--family`` runs every named shape over several seeds and prints, per instance, both times,
 the ratio ``(dense + 0.05 s) / (engine + 0.05 s)`` (a fixed overhead of a few milliseconds on a
@@ -18,7 +20,9 @@ equal to 1e-9) and its peak memory. The last line is one JSON object with the su
 ``--dense-cache FILE`` keeps dense results between runs (the 20,000 x 10,000 solve needs about
 9 GB and two minutes per seed); delete the file to measure the dense solve again.
 ``--results FILE`` keeps every instance's row, so that a family run in parts (the small shapes
-now, the large ones when the machine is quiet) ends with one summary over all of them.
+now, the large ones when the machine is quiet) ends with one summary over all of them; a row
+there also stands in for the dense solve of its instance, which is then not run again (only
+the engine is).
 """
 
 from __future__ import annotations
@@ -53,9 +57,19 @@ from matching.engine import (
 
 RTOL = 1e-9
 OVERHEAD = 0.05
-# Runs shorter than this are timed five times and the median taken.
+# A run shorter than SHORT is repeated until its runs add up to SHORT (at least MIN_REPEATS and
+# at most MAX_REPEATS runs) and the fastest is taken.
 SHORT = 0.5
-REPEATS = 5
+MIN_REPEATS = 9
+MAX_REPEATS = 1000
+
+
+def _repeats(first: float) -> int:
+    """How many runs in all for a solve whose first run took ``first`` seconds."""
+    if first >= SHORT:
+        return 1
+    return int(min(MAX_REPEATS, max(MIN_REPEATS, SHORT / max(first, 1e-6))))
+
 
 CRITERIA = (
     Criterion("career_track", SAME, 5.0),
@@ -169,14 +183,12 @@ def _peak_mb() -> float:
 def _engine_child(args: tuple[int, int, int, str], out: mp.Queue) -> None:
     solve_encoded(make_instance(20, 10, 0))
     enc = make_instance(*args)
-    times = []
-    while True:
+    times: list[float] = []
+    while not times or len(times) < _repeats(times[0]):
         tick = time.perf_counter()
         got = solve_encoded(enc)
         times.append(time.perf_counter() - tick)
-        if times[0] >= SHORT or len(times) == REPEATS:
-            break
-    seconds = statistics.median(times)
+    seconds = min(times)
     out.put(
         {
             "seconds": seconds,
@@ -193,13 +205,13 @@ def _dense_child(args: tuple[int, int, int, str], out: mp.Queue) -> None:
     enc = make_instance(*args)
     got = dense_solve(enc)
     runs = [got]
-    if got.build_seconds + got.solve_seconds < SHORT:
-        runs += [dense_solve(enc) for _ in range(REPEATS - 1)]
+    runs += [dense_solve(enc) for _ in range(_repeats(got.build_seconds + got.solve_seconds) - 1)]
+    fastest = min(runs, key=lambda r: r.build_seconds + r.solve_seconds)
     out.put(
         {
-            "seconds": statistics.median(r.build_seconds + r.solve_seconds for r in runs),
-            "solve_seconds": statistics.median(r.solve_seconds for r in runs),
-            "build_seconds": statistics.median(r.build_seconds for r in runs),
+            "seconds": fastest.build_seconds + fastest.solve_seconds,
+            "solve_seconds": fastest.solve_seconds,
+            "build_seconds": fastest.build_seconds,
             "peak_mb": _peak_mb(),
             "total": got.total_score,
             "matched": got.matched,
@@ -233,6 +245,20 @@ def _load() -> str:
         return "load unknown"
 
 
+def _dense_from_row(row: dict | None) -> dict | None:
+    """The dense figures of an instance's kept row, as the dense child reports them."""
+    if not row or "dense_matched" not in row:
+        return None
+    return {
+        "seconds": row["dense_seconds"],
+        "solve_seconds": row["dense_solve_seconds"],
+        "build_seconds": row["dense_build_seconds"],
+        "peak_mb": row["dense_peak_mb"],
+        "total": row["dense_total"],
+        "matched": row["dense_matched"],
+    }
+
+
 def run_family(only: set[str] | None, cache_path: Path | None, results_path: Path | None = None) -> int:
     cache: dict[str, dict] = {}
     if cache_path is not None and cache_path.exists():
@@ -250,7 +276,7 @@ def run_family(only: set[str] | None, cache_path: Path | None, results_path: Pat
         for seed in seeds:
             args = (n, m, seed, shape)
             key = f"{shape}:{n}:{m}:{seed}"
-            dense = cache.get(key)
+            dense = cache.get(key) or _dense_from_row(kept.get(key))
             if dense is None:
                 dense = in_child(_dense_child, args)
                 cache[key] = dense
@@ -263,9 +289,9 @@ def run_family(only: set[str] | None, cache_path: Path | None, results_path: Pat
                 "mentors": m,
                 "seed": seed,
                 "strategy": engine["stats"]["strategy"],
-                "engine_seconds": round(engine["seconds"], 4),
-                "dense_seconds": round(dense["seconds"], 4),
-                "dense_solve_seconds": round(dense["solve_seconds"], 4),
+                "engine_seconds": round(engine["seconds"], 6),
+                "dense_seconds": round(dense["seconds"], 6),
+                "dense_solve_seconds": round(dense["solve_seconds"], 6),
                 "ratio": round(ratio(engine, dense), 2),
                 "ratio_to_solve": round(ratio(engine, dense, "solve_seconds"), 2),
                 "exact": exact(engine, dense),
@@ -274,6 +300,8 @@ def run_family(only: set[str] | None, cache_path: Path | None, results_path: Pat
                 "matched": engine["matched"],
                 "total": engine["total"],
                 "dense_total": dense["total"],
+                "dense_matched": dense["matched"],
+                "dense_build_seconds": round(dense.get("build_seconds", dense["seconds"] - dense["solve_seconds"]), 6),
             }
             kept[key] = row
             if results_path is not None:
@@ -338,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "shape": args.shape,
         "strategy": stats["strategy"],
-        "engine_seconds": round(engine["seconds"], 4),
+        "engine_seconds": round(engine["seconds"], 6),
         "engine_total": engine["total"],
         "engine_matched": engine["matched"],
         "engine_peak_mb": round(engine["peak_mb"], 1),

@@ -221,10 +221,13 @@ def solve_encoded(enc: Encoded, options: SolverOptions | None = None) -> Assignm
     return _solve(enc, options or SolverOptions())
 
 
-def dense(enc: Encoded) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
+def dense(
+    enc: Encoded,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
     """The dense strategy: every pair scored exactly, each mentor's column repeated per seat, one
-    ``linear_sum_assignment`` (see :func:`.baseline.dense_solve`). Returns the assignment, the
-    alternatives and which mentees have a feasible mentor."""
+    ``linear_sum_assignment`` (see :func:`.baseline.dense_solve`). Returns the assignment, each
+    mentee's score (read from the exact score matrix, NaN when unmatched), the alternatives and
+    which mentees have a feasible mentor."""
     n = enc.n_mentees
     mentor_of = np.full(n, -1, dtype=np.int64)
     mentor_of[enc.fixed_mentees] = enc.fixed_mentors
@@ -240,9 +243,11 @@ def dense(enc: Encoded) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[n
         got_r, got_c = linear_sum_assignment(cost)
         real = cost[got_r, got_c] < 0
         mentor_of[rows[got_r[real]]] = seat_mentor[got_c[real]]
+    matched = np.flatnonzero(mentor_of >= 0)
+    mine = np.full(n, np.nan)
+    mine[matched] = score[matched, mentor_of[matched]]
     # Alternatives: the best feasible mentors other than one's own, ties in mentor order.
     value = np.where(ok, score, -np.inf)
-    matched = np.flatnonzero(mentor_of >= 0)
     value[matched, mentor_of[matched]] = -np.inf
     alt = np.full((n, ALTERNATIVES), -1, dtype=np.int64)
     alt_s = np.full((n, ALTERNATIVES), np.nan)
@@ -253,7 +258,7 @@ def dense(enc: Encoded) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[n
         width = order.shape[1]
         alt[:, :width] = np.where(fine, order, -1)
         alt_s[:, :width] = np.where(fine, best, np.nan)
-    return mentor_of, alt, alt_s, ok.any(axis=1)
+    return mentor_of, mine, alt, alt_s, ok.any(axis=1)
 
 
 def _solve(enc: Encoded, opts: SolverOptions) -> Assignment:
@@ -263,8 +268,9 @@ def _solve(enc: Encoded, opts: SolverOptions) -> Assignment:
     certificate = None
     rounds: list[dict[str, object]] = []
     strategy = choose_strategy(enc, opts)
+    score = None
     if strategy == DENSE:
-        mentor_of, alt, alt_s, has_feasible = dense(enc)
+        mentor_of, score, alt, alt_s, has_feasible = dense(enc)
         arcs_count = int(n * enc.n_mentors)
         classes = (n, int((enc.capacity > 0).sum()))
         timings["solve"] = time.perf_counter() - clock
@@ -274,8 +280,9 @@ def _solve(enc: Encoded, opts: SolverOptions) -> Assignment:
         )
     tick = time.perf_counter()
     matched = np.flatnonzero(mentor_of >= 0)
-    score = np.full(n, np.nan)
-    score[matched] = pair_scores(enc, matched, mentor_of[matched])[0]
+    if score is None:
+        score = np.full(n, np.nan)
+        score[matched] = pair_scores(enc, matched, mentor_of[matched])[0]
     total = math.fsum(score[matched].tolist())
     fixed = np.zeros(n, dtype=bool)
     fixed[enc.fixed_mentees] = True
