@@ -5,11 +5,12 @@ seniority: mentors are the more senior). The cohort in enrollment gets the templ
 Rows are written directly (no emails); running it twice changes nothing.
 """
 
+import datetime
 import random
 
 from django.utils import timezone
 
-from cohorts.models import Enrollment
+from cohorts.models import Cohort, Enrollment
 
 from .enums import Kind, ResponseStatus
 from .models import Answer, Response
@@ -138,3 +139,186 @@ def seed(context: dict) -> None:
             if enrollment is not None:
                 _submit(questionnaire, enrollment, role, index, rng)
     context["questionnaires"] = list(cohort.questionnaires.all())
+    context["imported_cohort"] = seed_imported_cohort(context)
+
+
+# --- An imported cohort ---------------------------------------------------------------------
+
+IMPORTED_COHORT_NAME = "Partner cohort 2027 (imported)"
+IMPORT_HEADER = (
+    "Full name,Email Address,Role,Capacity,Career track,Time zone,Country,Values,Department,"
+    "Team / sub-department,Years of experience,Focus areas,Goals for the program,Hours per month,Meeting times\n"
+)
+IMPORTED_PEOPLE = [
+    # name, role, track, zone, country, values, department, years, focus, meeting times
+    (
+        "Imani Mwangi",
+        "Mentor",
+        "Backend engineering",
+        "Africa/Nairobi",
+        "KE",
+        "Technical craft;Leadership",
+        "Engineering",
+        "14",
+        "Technical skills;Leadership",
+        "Weekday evenings",
+    ),
+    (
+        "Jonas Berg",
+        "Mentor",
+        "Data science and machine learning",
+        "Europe/Berlin",
+        "Germany",
+        "Social impact",
+        "Data and analytics",
+        "11",
+        "Career planning and promotion",
+        "Weekday mornings;Weekends",
+    ),
+    (
+        "Keiko Sato",
+        "Mentor",
+        "Product management",
+        "Asia/Tokyo",
+        "JP",
+        "Leadership;Continuous learning",
+        "Product",
+        "16",
+        "Leadership;Building a network",
+        "Weekday mornings",
+    ),
+    (
+        "Lina Haddad",
+        "Mentee",
+        "Backend engineering",
+        "Africa/Nairobi",
+        "KE",
+        "Technical craft",
+        "Engineering",
+        "2",
+        "Technical skills",
+        "Weekday evenings",
+    ),
+    (
+        "Mateo Rojas",
+        "Mentee",
+        "Data science and machine learning",
+        "Europe/Madrid",
+        "Spain",
+        "Social impact;Continuous learning",
+        "Data and analytics",
+        "1",
+        "Career planning and promotion;Confidence and visibility",
+        "Weekends",
+    ),
+    (
+        "Nadia Petrova",
+        "Mentee",
+        "Product management",
+        "Asia/Tokyo",
+        "JP",
+        "Leadership",
+        "Product",
+        "3",
+        "Leadership",
+        "Weekday mornings",
+    ),
+    (
+        "Omar Farouk",
+        "Mentee",
+        "Astrology",
+        "Africa/Cairo",
+        "EG",
+        "Technical craft",
+        "Engineering",
+        "two",
+        "Technical skills",
+        "Weekday evenings",
+    ),
+    (
+        "Priya Nair",
+        "Mentee",
+        "Backend engineering",
+        "Asia/Kolkata",
+        "India",
+        "Technical craft;Social impact",
+        "Engineering",
+        "4",
+        "Technical skills;Building a network",
+        "Weekday mornings",
+    ),
+]
+# The imported people who have since chosen a password and joined; the rest have not signed in.
+IMPORTED_SIGNED_IN = ("imani.mwangi@partner.demo.test", "lina.haddad@partner.demo.test")
+
+
+def _import_csv() -> str:
+    import csv  # noqa: PLC0415 -- only the demo writes CSV here
+    import io  # noqa: PLC0415
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(IMPORT_HEADER.strip().split(","))
+    for name, role, track, zone, country, values, department, years, focus, times in IMPORTED_PEOPLE:
+        email = name.lower().replace(" ", ".") + "@partner.demo.test"
+        goals = f"Grow in {track.lower()}.\nThen share what I learned with my team."
+        capacity = "2" if role == "Mentor" else ""
+        writer.writerow(
+            [name, email, role, capacity, track, zone, country, values, department, "", years, focus, goals, "4", times]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+def seed_imported_cohort(context: dict) -> Cohort | None:
+    """A partner's cohort whose people came in a form service's export, answers and all,
+    through the import (mapping guessed from the headers, as the coordinator would accept
+    it): some have since joined, the others have not signed in yet but can be matched; two
+    answers did not fit and are listed on the import's report."""
+    from cohorts.enums import CohortPhase  # noqa: PLC0415 -- demo only
+    from cohorts.models import Invitation  # noqa: PLC0415
+    from cohorts.services.import_answers import (  # noqa: PLC0415
+        extra_columns,
+        import_questions,
+        import_upload_confirm,
+        import_upload_create,
+        mapping_guess,
+    )
+    from cohorts.services.imports import import_job_run  # noqa: PLC0415
+    from cohorts.services.invitations import invitation_accept  # noqa: PLC0415
+    from mentorship.demo import DEMO_PASSWORD, demo_user  # noqa: PLC0415
+
+    today = timezone.localdate()
+    cohort, _created = Cohort.objects.get_or_create(
+        program=context["program"],
+        name=IMPORTED_COHORT_NAME,
+        defaults={
+            "description": "People of a partner organization, brought in from their application form's export.",
+            "phase": CohortPhase.TRAINING,
+            "enrollment_opens_on": today - datetime.timedelta(days=20),
+            "enrollment_closes_on": today - datetime.timedelta(days=2),
+            "training_due_on": today + datetime.timedelta(days=12),
+            "launch_on": today + datetime.timedelta(days=19),
+            "showcase_on": today + datetime.timedelta(days=19 + 84),
+            "ends_on": today + datetime.timedelta(days=19 + 91),
+            "mentor_default_capacity": 1,
+            "mentor_max_capacity": 3,
+        },
+    )
+    questionnaires_set_up(cohort=cohort, by=context["coordinator"])
+    if cohort.import_jobs.exists():
+        return cohort
+    content = _import_csv()
+    upload = import_upload_create(
+        cohort=cohort, by=context["coordinator"], filename="partner-form-export.csv", content=content
+    )
+    mapping = mapping_guess(extra_columns(content), import_questions(cohort))
+    job = import_upload_confirm(upload=upload, mapping=mapping, by=context["coordinator"])
+    import_job_run(import_job_id=job.pk)
+    for email in IMPORTED_SIGNED_IN:
+        invitation = Invitation.objects.get(cohort=cohort, email=email)
+        user = demo_user(email, invitation.full_name)
+        user.set_password(DEMO_PASSWORD)
+        user.last_login = timezone.now()
+        user.save(update_fields=["password", "last_login"])
+        invitation_accept(invitation=invitation, user=user, acknowledge_guidelines=True)
+    return cohort
