@@ -212,13 +212,14 @@ class Pair(models.Model):
 
 
 class PhaseChange(models.Model):
-    """Who moved a cohort from one phase to another, and when."""
+    """Who moved a cohort from one phase to another, when, and (for a reopening) why."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phase_changes")
     from_phase = models.CharField(max_length=20, choices=CohortPhase.choices)
     to_phase = models.CharField(max_length=20, choices=CohortPhase.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -1,10 +1,18 @@
 """What each phase of a cohort allows. Every app asks here before acting, so that the
-rules are enforced on the server in one place (not only hidden in templates)."""
+rules are enforced on the server in one place (not only hidden in templates).
+
+A closed cohort is a record: nothing in it changes (withdrawals, decisions, pairs, meetings,
+goals, projects, questionnaires, training, matching) until a coordinator reopens it, with a
+reason kept in its phase history. ``require_phase`` refuses every action in a closed cohort;
+a service with no phase of its own calls ``require_open``. What still happens after the close
+is what the program's end is for: graduates answer check-ins and post-program surveys.
+"""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .enums import PHASE_ORDER, CohortPhase
+from .models import Cohort
 
 # action -> the phases in which it is allowed
 ALLOWED = {
@@ -16,7 +24,7 @@ ALLOWED = {
     "match": {CohortPhase.ENROLLMENT, CohortPhase.TRAINING, CohortPhase.LAUNCH},
     "meet": {CohortPhase.LAUNCH, CohortPhase.SHOWCASE},
     "showcase": {CohortPhase.LAUNCH, CohortPhase.SHOWCASE},
-    "graduate": {CohortPhase.SHOWCASE, CohortPhase.CLOSED},
+    "graduate": {CohortPhase.SHOWCASE},
     "edit_setup": {CohortPhase.DRAFT, CohortPhase.ENROLLMENT, CohortPhase.TRAINING, CohortPhase.LAUNCH},
 }
 
@@ -29,17 +37,40 @@ MESSAGES = {
     "match": _("Matching runs before and during launch."),
     "meet": _("Meetings start when the cohort launches."),
     "showcase": _("Projects are submitted from launch to the showcase."),
-    "graduate": _("Pairs graduate at the showcase or after it."),
+    "graduate": _("Pairs graduate at the showcase."),
     "edit_setup": _("A closed cohort cannot be changed."),
 }
 
 
+CLOSED_MESSAGE = _(
+    "This cohort is closed: nothing in it can be changed any more. A coordinator can reopen it from the "
+    "cohort's page, giving the reason."
+)
+
+
+def cohort_is_open(cohort) -> bool:
+    return cohort.phase != CohortPhase.CLOSED
+
+
+def require_open(cohort) -> None:
+    """Raise ValidationError when the cohort is closed (read-only until a coordinator reopens it).
+
+    The phase is read from the database, not from the object in hand: a cohort closed a moment
+    ago by another coordinator is closed for this change too."""
+    closed = cohort.phase == CohortPhase.CLOSED
+    if not closed and getattr(cohort, "pk", None) is not None:
+        closed = Cohort.objects.filter(pk=cohort.pk, phase=CohortPhase.CLOSED).exists()
+    if closed:
+        raise ValidationError(CLOSED_MESSAGE, code="closed")
+
+
 def phase_allows(cohort, action: str) -> bool:
-    return cohort.phase in ALLOWED[action]
+    return cohort_is_open(cohort) and cohort.phase in ALLOWED[action]
 
 
 def require_phase(cohort, action: str) -> None:
     """Raise ValidationError with a plain message when the cohort's phase forbids ``action``."""
+    require_open(cohort)
     if not phase_allows(cohort, action):
         raise ValidationError(MESSAGES[action], code="phase")
 

@@ -233,21 +233,36 @@ PHASE_EMAILS = {
 }
 
 
+REASON_MAX = 1000
+
+
 @transaction.atomic
-def cohort_move_phase(*, cohort: Cohort, target: str, by: User) -> Cohort:
+def cohort_move_phase(*, cohort: Cohort, target: str, by: User, reason: str = "") -> Cohort:
     """Move the cohort one phase forward or back, if nothing blocks it.
+
+    Reopening a closed cohort (moving it back from closed) is the only way to change anything
+    in it again: it needs the reason, kept in the phase history with who and when.
 
     Side effects: records a PhaseChange; on moving forward into training, launch or
     showcase, emails every accepted participant (after commit).
     """
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    reason = (reason or "").strip()
+    reopening = cohort.phase == CohortPhase.CLOSED and target != CohortPhase.CLOSED
+    if reopening and not reason:
+        raise ValidationError(
+            {"reason": _("Say why the closed cohort is reopened; the reason is kept in its phase history.")},
+            code="reason",
+        )
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("Keep the reason under 1,000 characters.")}, code="reason")
     blockers = [b for b in cohort_phase_blockers(cohort=cohort, target=target) if not b.warning]
     if blockers:
         raise ValidationError([b.message for b in blockers], code="blocked")
     previous = cohort.phase
     cohort.phase = target
     cohort.save(update_fields=["phase", "updated_at"])
-    PhaseChange.objects.create(cohort=cohort, from_phase=previous, to_phase=target, changed_by=by)
+    PhaseChange.objects.create(cohort=cohort, from_phase=previous, to_phase=target, changed_by=by, reason=reason)
     webhook_emit(
         organization_id=cohort.organization_id,
         event=WebhookEvent.PHASE_MOVED,

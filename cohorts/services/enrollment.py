@@ -11,7 +11,7 @@ from mentorship.webhooks import person_data, webhook_emit
 
 from ..enums import EnrollmentStatus, ParticipantRole
 from ..models import Cohort, Enrollment, PairEndKind, PairStatus
-from ..phases import require_phase
+from ..phases import require_open, require_phase
 from .pairs import pair_end
 
 DECISIONS = {
@@ -219,7 +219,8 @@ def enrollment_decide_bulk(
 @transaction.atomic
 def enrollment_withdraw(*, enrollment: Enrollment, by: User) -> Enrollment:
     """Leave the cohort (the person themself, or a coordinator for them). Active pairs end."""
-    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=enrollment.pk)
+    require_open(enrollment.cohort)
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
         return enrollment
     now = timezone.now()
@@ -243,6 +244,7 @@ def enrollment_set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollm
         raise ValidationError(_("Only mentors have a capacity."))
     # Locked like pair_create locks it, so that a new pair and a lower capacity cannot cross.
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=enrollment.pk)
+    require_open(enrollment.cohort)
     capacity = _check_capacity(enrollment.cohort, enrollment.role, capacity)
     active = enrollment.pairs_as_mentor.filter(status=PairStatus.ACTIVE).count()
     if capacity < active:
@@ -255,6 +257,7 @@ def enrollment_set_capacity(*, enrollment: Enrollment, capacity: int) -> Enrollm
 
 
 def enrollment_acknowledge_guidelines(*, enrollment: Enrollment) -> Enrollment:
+    require_open(enrollment.cohort)
     if enrollment.guidelines_acknowledged_at is None:
         enrollment.guidelines_acknowledged_at = timezone.now()
         enrollment.save(update_fields=["guidelines_acknowledged_at", "updated_at"])

@@ -12,7 +12,7 @@ from mentorship.notifications import email_queue
 
 from ..enums import CohortPhase, EnrollmentStatus, InvitationRole, InvitationStatus, ParticipantRole
 from ..models import Cohort, Enrollment, ImportJob, Invitation, SubcommitteeMember, new_token
-from ..phases import require_phase
+from ..phases import require_open, require_phase
 from .enrollment import enrollment_confirm_imported, enrollment_join_invited
 
 SIGNER_SALT = "cohorts.invitation"
@@ -177,6 +177,7 @@ def invitation_message(*, invitation: Invitation) -> dict:
 
 def invitation_revoke(*, invitation: Invitation) -> Invitation:
     """Withdraw a pending invitation; one accepted in the meantime stays accepted."""
+    require_open(invitation.cohort)
     Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(status=InvitationStatus.REVOKED)
     invitation.refresh_from_db(fields=["status"])
     return invitation
@@ -203,8 +204,7 @@ def invitation_accept(*, invitation: Invitation, user: User, acknowledge_guideli
             % {"email": invitation.email},
             code="wrong_account",
         )
-    if cohort.phase == CohortPhase.CLOSED:
-        raise ValidationError(_("This cohort has closed."), code="closed")
+    require_open(cohort)
     now = timezone.now()
     if invitation.role == InvitationRole.SUBCOMMITTEE:
         SubcommitteeMember.objects.get_or_create(cohort=cohort, user=user)
@@ -286,9 +286,11 @@ def invitation_answers_url(*, invitation: Invitation) -> str | None:
 
 
 def subcommittee_add(*, cohort: Cohort, user: User) -> SubcommitteeMember:
+    require_open(cohort)
     member, _created = SubcommitteeMember.objects.get_or_create(cohort=cohort, user=user)
     return member
 
 
 def subcommittee_remove(*, member: SubcommitteeMember) -> None:
+    require_open(member.cohort)
     member.delete()

@@ -16,6 +16,7 @@ from mentorship.webhooks import person_data, webhook_emit, webhook_emit_many
 from .. import hooks
 from ..enums import EnrollmentStatus, PairHealth, ParticipantRole
 from ..models import Cohort, Enrollment, Pair, PairEndKind, PairStatus
+from ..phases import require_open
 
 
 def _refusal(
@@ -148,17 +149,18 @@ def pairs_health_store(*, health_by_pk: dict[int, str]) -> int:
 def pair_end(*, pair: Pair, reason: str, kind: str, by: User | None = None) -> Pair:
     """End an active pair; the mentor's seat frees up at once. ``kind`` says what follows
     for the mentee: re-match (the next round takes them, never with the same mentor) or end
-    (the cohort's later rounds leave them out until the coordinator puts them back)."""
+    (the cohort's later rounds leave them out until the coordinator puts them back).
+
+    The update is conditional: of two ends at the same moment (both people saying it is not a
+    good fit, a coordinator and a withdrawal) one ends the pair and the other changes nothing.
+    """
     if kind not in PairEndKind.values:
         raise ValueError(f"unknown end kind {kind!r}")
-    if pair.status != PairStatus.ACTIVE:
-        return pair
-    pair.status = PairStatus.ENDED
-    pair.ended_at = timezone.now()
-    pair.end_reason = reason
-    pair.end_kind = kind
-    pair.ended_by = by
-    pair.save(update_fields=["status", "ended_at", "end_reason", "end_kind", "ended_by"])
+    require_open(pair.cohort)
+    Pair.objects.filter(pk=pair.pk, status=PairStatus.ACTIVE).update(
+        status=PairStatus.ENDED, ended_at=timezone.now(), end_reason=reason, end_kind=kind, ended_by=by
+    )
+    pair.refresh_from_db(fields=["status", "ended_at", "end_reason", "end_kind", "ended_by"])
     return pair
 
 
@@ -167,6 +169,7 @@ def pair_mentee_put_back(*, pair: Pair, by: User) -> Pair:
     """Put the mentee of a pair that ended ("end", not "re-match") back into the cohort's
     later rounds; recorded on every such pair of theirs with who did it and when. The old
     mentor stays ruled out."""
+    require_open(pair.cohort)
     locked = Pair.objects.select_for_update(of=("self",)).select_related("mentee__user").filter(pk=pair.pk).first()
     if locked is None or locked.status != PairStatus.ENDED or locked.end_kind != PairEndKind.END:
         raise ValidationError(_("Only the mentee of a pair that was ended (not re-matched) can be put back."))

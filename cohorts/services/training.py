@@ -48,6 +48,7 @@ def training_module_delete(*, module: TrainingModule) -> None:
 @transaction.atomic
 def training_module_move(*, module: TrainingModule, direction: str) -> None:
     """Swap the module with its neighbour above or below."""
+    require_phase(module.cohort, "edit_setup")
     modules = list(TrainingModule.objects.select_for_update().filter(cohort=module.cohort_id))
     index = next(i for i, m in enumerate(modules) if m.pk == module.pk)
     other = index - 1 if direction == "up" else index + 1

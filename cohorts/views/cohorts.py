@@ -103,7 +103,9 @@ def cohort_phase(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
     target = request.POST.get("target", "")
     try:
-        cohort = cohort_services.cohort_move_phase(cohort=cohort, target=target, by=request.user)
+        cohort = cohort_services.cohort_move_phase(
+            cohort=cohort, target=target, by=request.user, reason=request.POST.get("reason", "")
+        )
     except ValidationError as error:
         flash_errors(request, error)
     else:

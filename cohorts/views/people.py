@@ -175,7 +175,11 @@ def enrollment_withdraw(request: HttpRequest, pk: int, enrollment_pk: int) -> Ht
     is_self = enrollment.user_id == request.user.pk
     if not is_self and not request.user.has_perm("cohorts.manage_cohort", cohort):
         raise PermissionDenied
-    enrollment_services.enrollment_withdraw(enrollment=enrollment, by=request.user)
+    try:
+        enrollment_services.enrollment_withdraw(enrollment=enrollment, by=request.user)
+    except ValidationError as error:
+        flash_errors(request, error)
+        return redirect(cohort if is_self else _back(request, cohort))
     if is_self:
         messages.success(request, _("You have withdrawn from %(cohort)s.") % {"cohort": cohort})
         return redirect("home")

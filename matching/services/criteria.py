@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.enums import ParticipantRole
 from cohorts.models import Cohort, Enrollment
-from cohorts.phases import require_phase
+from cohorts.phases import require_open, require_phase
 from mentorship.models import User
 from questionnaires.enums import Kind, MatchingKey, QuestionType
 from questionnaires.models import Question
@@ -209,6 +209,7 @@ def criteria_set_up_defaults(*, cohort: Cohort) -> list[MatchingCriterion]:
 def matching_settings_update(*, cohort: Cohort, threshold: str, min_votes: int) -> MatchingSettings:
     """Save how votes decide. Decisions already taken stay; open proposals follow the new rule
     from their next vote."""
+    require_open(cohort)
     if threshold not in Threshold.values:
         raise ValidationError({"threshold": _("Choose how many votes decide.")})
     if not 1 <= min_votes <= 20:
@@ -223,6 +224,7 @@ def exclusion_create(
     *, cohort: Cohort, mentee: Enrollment, mentor: Enrollment, reason: str, note: str = "", by: User | None
 ) -> Exclusion:
     """Never propose these two together, from the next round on."""
+    require_open(cohort)
     if reason not in ExclusionReason.values:
         raise ValidationError({"reason": _("Choose a reason.")})
     if mentee.cohort_id != cohort.pk or mentee.role != ParticipantRole.MENTEE:
@@ -239,4 +241,5 @@ def exclusion_create(
 
 
 def exclusion_delete(*, exclusion: Exclusion) -> None:
+    require_open(exclusion.cohort)
     exclusion.delete()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment
+from cohorts.phases import require_open
 from mentorship.models import User
 from mentorship.notifications import notify
 from questionnaires.selectors import matching_answers
@@ -73,7 +74,10 @@ def _event(
 
 
 def _lock(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update(of=("self",)).select_related("cohort__program").get(pk=proposal.pk)
+    """The proposal under its row lock, in a cohort that is still open (every review action)."""
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("cohort__program").get(pk=proposal.pk)
+    require_open(locked.cohort)
+    return locked
 
 
 def _is_member(cohort: Cohort, user: User) -> bool:
@@ -143,9 +147,7 @@ def _tell_reviewers(proposal: Proposal, kind: str, *, skip: User | None, **conte
         Enrollment.objects.filter(pk__in=[proposal.mentee_id, proposal.mentor_id]).values_list("user_id", flat=True)
     )
     members = [seat.user for seat in proposal.cohort.subcommittee.select_related("user")]
-    people = [
-        p for p in members + cohort_coordinators(cohort=proposal.cohort) if p.pk not in parties and p != skip
-    ]
+    people = [p for p in members + cohort_coordinators(cohort=proposal.cohort) if p.pk not in parties and p != skip]
     url = reverse("matching:proposal-detail", kwargs={"pk": proposal.cohort_id, "proposal_pk": proposal.pk})
     notify(users=people, kind=kind, context={"proposal": proposal, "cohort": proposal.cohort, "url": url, **context})
 
@@ -383,7 +385,10 @@ def suggestion_accept(*, suggestion: Suggestion, by: User) -> Proposal:
 
 @transaction.atomic
 def suggestion_decline(*, suggestion: Suggestion, by: User, comment: str = "") -> Suggestion:
-    suggestion = Suggestion.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=suggestion.pk)
+    suggestion = (
+        Suggestion.objects.select_for_update(of=("self",)).select_related("proposal__cohort").get(pk=suggestion.pk)
+    )
+    require_open(suggestion.proposal.cohort)
     if suggestion.status != SuggestionStatus.OPEN:
         raise ValidationError(_("This suggestion was already dealt with."))
     suggestion.status = SuggestionStatus.DECLINED

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cohorts.models import Cohort, Pair
+from cohorts.phases import require_open
 from mentorship.models import User
 from mentorship.notifications import notify
 from questionnaires.selectors import first_meeting_questions as cohort_first_meeting_questions
@@ -212,6 +213,7 @@ def action_item_set_done(
 def private_note_set(*, meeting: Meeting, by: User, text: str) -> PrivateNote | None:
     """Write the author's private note on a meeting; an empty text removes it."""
     require_member(pair=meeting.pair, user=by)
+    require_open(meeting.pair.cohort)
     text = text.strip()
     if not text:
         PrivateNote.objects.filter(meeting=meeting, author=by).delete()

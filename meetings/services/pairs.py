@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.enums import CohortPhase
 from cohorts.models import Pair, PairStatus
-from cohorts.phases import phase_allows, phase_index, require_phase
+from cohorts.phases import phase_allows, phase_index, require_open, require_phase
 from mentorship.models import User
 from mentorship.notifications import email_queue
 
@@ -38,6 +38,7 @@ def pair_lock(*, pair: Pair) -> None:
 
 
 def require_active(*, pair: Pair) -> None:
+    require_open(pair.cohort)
     if pair.status != PairStatus.ACTIVE:
         raise ValidationError(_("This pair has ended; its meetings are kept for reading."), code="pair_ended")
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cohorts.models import Cohort
+from cohorts.phases import require_open
 from mentorship.models import User
 
 from ..enums import CHOICE_TYPES, Audience, Kind, QuestionType
@@ -62,17 +63,30 @@ def slug_key(text: str, taken: set[str], *, fallback: str = "question", limit: i
     return key
 
 
-def lock_cohort(cohort: Cohort) -> None:
+# What a closed cohort still prepares: the surveys that go to graduates after the program.
+AFTER_CLOSE_KINDS = {Kind.CHECK_IN, Kind.POST_PROGRAM}
+
+
+def require_editable(cohort: Cohort, kind: str | None = None) -> None:
+    """A closed cohort's questionnaires are a record, except those sent after the program."""
+    if kind not in AFTER_CLOSE_KINDS:
+        require_open(cohort)
+
+
+def lock_cohort(cohort: Cohort, kind: str | None = None) -> None:
     """Take the cohort's row lock: two requests that add questionnaires to the same cohort
     (a double click on "Set up from the templates") take turns, so that the second sees
     what the first made instead of failing on the unique constraint or making it twice."""
-    list(Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk", flat=True))
+    locked = Cohort.objects.select_for_update().only("pk", "phase").get(pk=cohort.pk)
+    require_editable(locked, kind)
 
 
 def _lock(questionnaire: Questionnaire) -> Questionnaire:
     """The questionnaire, re-read under its row lock: changes to its questions and sections
     take turns, so that keys, positions and versions computed from what is there hold."""
-    return Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    locked = Questionnaire.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=questionnaire.pk)
+    require_editable(locked.cohort, locked.kind)
+    return locked
 
 
 def _touch(questionnaire: Questionnaire) -> None:
@@ -117,7 +131,7 @@ def questionnaire_create(
     reminder_days: int | None = 7,
     template_key: str = "",
 ) -> Questionnaire:
-    lock_cohort(cohort)
+    lock_cohort(cohort, kind)
     questionnaire = Questionnaire(
         cohort=cohort,
         created_by=by,
@@ -138,7 +152,7 @@ def questionnaire_create(
 @transaction.atomic
 def questionnaire_update(*, questionnaire: Questionnaire, **fields: object) -> Questionnaire:
     """Change the settings. Kind and audience are fixed once people have answered."""
-    lock_cohort(questionnaire.cohort)
+    lock_cohort(questionnaire.cohort, questionnaire.kind)
     questionnaire = _lock(questionnaire)
     answered = questionnaire.responses.exists()
     for name, value in fields.items():
@@ -157,6 +171,7 @@ def questionnaire_update(*, questionnaire: Questionnaire, **fields: object) -> Q
 
 @transaction.atomic
 def questionnaire_delete(*, questionnaire: Questionnaire) -> None:
+    questionnaire = _lock(questionnaire)
     count = questionnaire.responses.count()
     if count:
         raise ValidationError(
@@ -230,7 +245,9 @@ def section_create(*, questionnaire: Questionnaire, title: str, description: str
     return section
 
 
+@transaction.atomic
 def section_update(*, section: Section, title: str, description: str) -> Section:
+    _lock(section.questionnaire)
     section.title, section.description = title, description
     section.full_clean()
     section.save()
@@ -240,6 +257,7 @@ def section_update(*, section: Section, title: str, description: str) -> Section
 @transaction.atomic
 def section_delete(*, section: Section) -> None:
     """The section's questions stay, without a section."""
+    _lock(section.questionnaire)
     section.delete()
 
 
@@ -480,6 +498,7 @@ def send_rule_create(*, questionnaire: Questionnaire, **fields: object) -> SendR
     the questionnaire sent once). Only the fields of the chosen trigger are kept."""
     from ..enums import RepeatBound, SendTrigger  # noqa: PLC0415 -- keeps the import list of this module short
 
+    require_editable(questionnaire.cohort, questionnaire.kind)
     rule = SendRule(questionnaire=questionnaire, **fields)
     if rule.trigger == SendTrigger.PHASE:
         if not rule.phase:
@@ -508,4 +527,5 @@ def send_rule_create(*, questionnaire: Questionnaire, **fields: object) -> SendR
 
 def send_rule_delete(*, rule: SendRule) -> None:
     """Deliveries already made stay (each person still gets the questionnaire only once)."""
+    require_editable(rule.questionnaire.cohort, rule.questionnaire.kind)
     rule.delete()

@@ -24,7 +24,7 @@ def questionnaire_from_template(*, cohort: Cohort, template_key: str, by: User |
     template = TEMPLATES.get(template_key)
     if template is None:
         raise ValidationError(_("Unknown template."))
-    lock_cohort(cohort)
+    lock_cohort(cohort, template.kind)
     if template.kind == Kind.APPLICATION and _application_taken(cohort, template):
         raise ValidationError(
             _("The cohort already has an application questionnaire for these people; adapt that one instead.")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.models import Cohort, Pair, PairStatus
-from cohorts.phases import require_phase
+from cohorts.phases import require_open, require_phase
 from cohorts.services.pairs import pair_mark_graduated
 from mentorship.models import User
 from mentorship.notifications import email_queue
@@ -34,6 +34,7 @@ def graduation_settings_save(
     *, cohort: Cohort, min_meetings: int | None, final_survey: Questionnaire | None
 ) -> GraduationSettings:
     """What the cohort asks before a pair graduates (empty values: the defaults)."""
+    require_open(cohort)
     if min_meetings is not None and min_meetings > 100:
         raise ValidationError({"min_meetings": _("Ask for at most 100 meetings.")})
     if final_survey is not None and not final_survey_candidates(cohort=cohort).filter(pk=final_survey.pk).exists():

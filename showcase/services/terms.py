@@ -21,7 +21,7 @@ from ..enums import TermChoice
 from ..models import TermChoiceRecord, TermDecision, TermReminder
 from ..policies import choice_window_open, choice_window_opens_on
 from ..selectors.terms import term_end_of, with_continuation
-from .common import absolute
+from .common import absolute, require_open
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ def _current(pair: Pair) -> tuple[Pair, datetime.date]:
         .select_related("cohort", "mentor__user", "mentee__user")
         .first()
     )
+    if locked is not None:
+        require_open(locked.cohort)
     if locked is None or locked.status != PairStatus.ACTIVE:
         raise ValidationError(_("This pair is no longer active."), code="not_active")
     return locked, term_end_of(locked)

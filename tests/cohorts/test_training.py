@@ -198,11 +198,11 @@ def test_closed_cohort_setup_cannot_change(cohort, coordinator):
     cohort.phase = CohortPhase.CLOSED
     cohort.save()
 
-    with pytest.raises(ValidationError, match="closed cohort"):
+    with pytest.raises(ValidationError, match="cohort is closed"):
         cohort_update(cohort=cohort, name="Renamed")
-    with pytest.raises(ValidationError, match="closed cohort"):
+    with pytest.raises(ValidationError, match="cohort is closed"):
         cohort_guidelines_update(cohort=cohort, guidelines="New")
-    with pytest.raises(ValidationError, match="closed cohort"):
+    with pytest.raises(ValidationError, match="cohort is closed"):
         training_module_delete(module=m)
     cohort.refresh_from_db()
     assert cohort.name != "Renamed"

@@ -58,7 +58,7 @@ def test_project_create_refuses_outside_launch_and_showcase(pair, phase):
     pair.cohort.phase = phase
     pair.cohort.save()
 
-    with pytest.raises(ValidationError, match="from launch to the showcase"):
+    with pytest.raises(ValidationError, match=r"from launch to the showcase|cohort is closed"):
         project_services.project_create(enrollment=pair.mentee, title="Too early", summary="No.")
 
     assert Project.objects.count() == 0
@@ -170,7 +170,7 @@ def test_showcase_save_refused_once_the_cohort_is_closed(cohort, coordinator):
     cohort.phase = CohortPhase.CLOSED
     cohort.save()
 
-    with pytest.raises(ValidationError, match="closed cohort"):
+    with pytest.raises(ValidationError, match="cohort is closed"):
         showcase_services.showcase_save(
             cohort=cohort, by=coordinator, title="Late", starts_at=timezone.now(), location="Hall"
         )
@@ -341,7 +341,7 @@ def test_pair_graduate_ignores_the_reason_of_an_eligible_pair(pair, showcase, ch
 
 
 def test_pair_graduate_refused_before_the_showcase(pair, coordinator):
-    with pytest.raises(ValidationError, match="at the showcase or after it"):
+    with pytest.raises(ValidationError, match="at the showcase"):
         graduation_services.pair_graduate(pair=pair, by=coordinator, override_reason="Early")
 
     assert Graduation.objects.count() == 0
