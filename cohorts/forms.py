@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.dates import SensibleDatesMixin
+
 from . import hooks
 from .enums import Audience, EnrollmentStatus, InvitationRole, ParticipantRole
 from .models import ChatAlert, Cohort, TrainingModule
@@ -10,7 +12,7 @@ from .services.imports import MAX_BYTES
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(SensibleDatesMixin, forms.ModelForm):
     class Meta:
         model = Cohort
         fields = COHORT_FIELDS
@@ -231,7 +233,7 @@ class BulkDecisionForm(forms.Form):
         self.fields["enrollments"].error_messages["required"] = _("Tick at least one person.")
 
 
-class TrainingModuleForm(forms.ModelForm):
+class TrainingModuleForm(SensibleDatesMixin, forms.ModelForm):
     class Meta:
         model = TrainingModule
         fields = ["title", "content", "url", "audience", "required", "due_on"]

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.dates import SensibleDatesMixin
 from mentorship.form_errors import errors_to_form
 
 from .enums import ContactKind, GoalStatus, Health, LogOutcome
@@ -17,7 +18,7 @@ from .services.pairs import MESSAGE_MAX_LENGTH
 from .services.scheduling import local_to_utc
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(SensibleDatesMixin, forms.Form):
     """Date and time in the proposer's own time zone; the form gives back ``starts_at`` in UTC."""
 
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -56,7 +57,7 @@ class MeetingForm(forms.Form):
         return cleaned
 
 
-class ContactForm(forms.Form):
+class ContactForm(SensibleDatesMixin, forms.Form):
     """A contact that already happened, in one step. The moment is typed in the person's
     own time zone; the form gives back ``happened_at`` in UTC."""
 
@@ -186,7 +187,7 @@ class LogForm(forms.Form):
         return cleaned
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(SensibleDatesMixin, forms.Form):
     """One new action item; a row left empty is ignored."""
 
     text = forms.CharField(label=_("Action item"), max_length=300, required=False)
@@ -247,7 +248,7 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(SensibleDatesMixin, forms.Form):
     """A goal's common fields and the fields of its framework (each required)."""
 
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("Your goal in a few words."))

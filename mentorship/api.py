@@ -22,6 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, mixins, routers, serializers, viewsets
 
 from .api_auth import PerAddressThrottle
+from .dates import date_bounds
 from .models import ApiToken, Program, User
 
 
@@ -42,6 +43,9 @@ CHANGED_SINCE = OpenApiParameter(
 )
 
 
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
 def parse_changed_since(raw: str) -> datetime.datetime:
     try:
         moment = parse_datetime(raw)
@@ -53,6 +57,11 @@ def parse_changed_since(raw: str) -> datetime.datetime:
         moment = None
     if moment is None:
         raise exceptions.ValidationError({"changed_since": [_("Give an ISO 8601 date or date-time.")]})
+    # "Everything" is often asked for as the Unix epoch; earlier or far-future moments are typos.
+    if not EPOCH <= moment.replace(tzinfo=None) <= datetime.datetime.combine(date_bounds()[1], datetime.time.max):
+        raise exceptions.ValidationError(
+            {"changed_since": [_("Give a moment between 1970 and %(year)d.") % {"year": date_bounds()[1].year}]}
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, datetime.UTC)
     return moment

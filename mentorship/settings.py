@@ -233,6 +233,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 
+# Dates people type (due dates, meetings, cohort dates, closing times) must fall within this
+# many years before and after today (mentorship/dates.py).
+DATE_YEARS_PAST = env_int("DJANGO_DATE_YEARS_PAST", 5)
+DATE_YEARS_FUTURE = env_int("DJANGO_DATE_YEARS_FUTURE", 5)
+
 # --- Internationalization ---------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
@@ -394,7 +399,10 @@ CELERY_BEAT_SCHEDULE = {
     "showcase-send-term-reminders": {"task": "showcase.send_term_reminders", "schedule": crontab(hour=7, minute=45)},
     # Hourly: each person's digest goes out once their own local DIGEST_HOUR has come.
     "mentorship-send-digests": {"task": "mentorship.send_digests", "schedule": crontab(minute=10)},
-    "mentorship-prune-notifications": {"task": "mentorship.prune_notifications", "schedule": crontab(hour=3, minute=40)},
+    "mentorship-prune-notifications": {
+        "task": "mentorship.prune_notifications",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Webhook attempts whose delayed retry was lost (or ran in-process) are sent again.
     "mentorship-retry-webhooks": {"task": "mentorship.retry_webhooks", "schedule": crontab(minute="*/5")},
 }

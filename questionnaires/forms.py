@@ -6,6 +6,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from mentorship.dates import SensibleDatesMixin
 from mentorship.form_errors import errors_to_form
 
 from .enums import CHOICE_TYPES, MatchingKey, QuestionType
@@ -24,7 +25,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class QuestionnaireForm(forms.ModelForm):
+class QuestionnaireForm(SensibleDatesMixin, forms.ModelForm):
     class Meta:
         model = Questionnaire
         fields = ["title", "intro", "kind", "audience", "closes_at", "reminder_days"]
@@ -152,7 +153,7 @@ def choice_initial(question: Question | None) -> list[dict]:
     ]
 
 
-class SendRuleForm(forms.ModelForm):
+class SendRuleForm(SensibleDatesMixin, forms.ModelForm):
     class Meta:
         model = SendRule
         fields = [

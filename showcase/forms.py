@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.dates import SensibleDatesMixin
 from mentorship.zones import site_today
 
 from .enums import GraduationFilter, TermChoice
@@ -32,7 +33,7 @@ class ProjectForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(SensibleDatesMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=TITLE_MAX)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -96,7 +97,7 @@ class SubmissionForm(forms.Form):
         return upload
 
 
-class ShowcaseForm(forms.Form):
+class ShowcaseForm(SensibleDatesMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
@@ -224,7 +225,7 @@ class TermChoiceForm(forms.Form):
     )
 
 
-class TermDecisionForm(forms.Form):
+class TermDecisionForm(SensibleDatesMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=TermChoice.choices,

@@ -115,6 +115,20 @@ def test_a_bad_changed_since_is_a_clear_400(api_client, value):
     assert response.json() == {"changed_since": ["Give an ISO 8601 date or date-time."]}
 
 
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31T23:59:59+14:00", "1969-12-31"])
+def test_a_changed_since_outside_any_sensible_range_is_a_clear_400(api_client, value):
+    response = api_client().get(PROGRAMS, {"changed_since": value})
+
+    assert response.status_code == 400
+    assert response.json()["changed_since"][0].startswith("Give a moment between 1970 and ")
+
+
+def test_changed_since_the_epoch_means_everything(api_client, organization):
+    response = api_client().get(PROGRAMS, {"changed_since": "1970-01-01T00:00:00Z"})
+
+    assert response.status_code == 200
+
+
 def test_pages_are_limited_and_linked(api_client, organization):
     ProgramFactory.create_batch(5, organization=organization)
 

@@ -106,3 +106,15 @@ def test_progress_above_100_is_refused(client, pair):
     assert "progress" in response.context["form"].errors
     goal.refresh_from_db()
     assert goal.progress == 0
+
+
+def test_a_goal_target_date_far_in_the_future_is_refused(client, pair):
+    client.force_login(pair.mentee.user)
+
+    response = client.post(
+        reverse("meetings:goal-create", kwargs={"pk": pair.pk, "framework": "swot"}),
+        {**SWOT, "target_on": "9999-12-31"},
+    )
+
+    assert "Give a date between" in response.content.decode()
+    assert not pair.goals.exists()

@@ -277,3 +277,13 @@ def test_project_page_queries_do_not_grow(client, project, mentor, item_count, d
         response = client.get(project.get_absolute_url())
 
     assert len(response.context["updates"].object_list) == item_count
+
+
+@pytest.mark.parametrize("due_on", ["0001-01-01", "9999-12-31"])
+def test_a_milestone_date_far_outside_any_program_is_refused(client, project, mentee, due_on):
+    client.force_login(mentee)
+
+    response = client.post(_url("milestone-create", project.pk), {"title": "Scope", "due_on": due_on}, follow=True)
+
+    assert Milestone.objects.count() == 0
+    assert "Give a date between" in response.content.decode()
