@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -303,7 +304,8 @@ class ResponseForm(forms.Form):
             name = field_name(question)
             field = _field_for(question)
             field.label = question.text
-            field.help_text = question.help_text
+            # Typed by a coordinator: escaped here, as crispy would show it as it is.
+            field.help_text = format_html("{}", question.help_text) if question.help_text else ""
             described = [f"{name}_help"] if question.help_text else []
             described.append(f"{name}_error")
             field.widget.attrs["aria-describedby"] = " ".join(described)

@@ -77,3 +77,19 @@ def test_csp_form_action_takes_more_origins_from_the_environment():
     )
 
     assert result.stdout.strip().splitlines()[-1] == "[\"'self'\", 'https://sso.example.org']"
+
+
+def test_csp_the_periodic_task_admin_script_carries_the_nonce(client):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    task = PeriodicTask.objects.create(
+        name="Test task",
+        task="mentorship.ping",
+        interval=IntervalSchedule.objects.create(every=5, period=IntervalSchedule.MINUTES),
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(f"/admin/django_celery_beat/periodictask/{task.pk}/change/")
+
+    nonce = policy_of(response)["script-src"].split("'nonce-")[1].rstrip("'")
+    assert f'<script id="periodic-task-overrides" nonce="{nonce}">' in response.content.decode()
