@@ -13,8 +13,12 @@ Two pairs show the coordinator what needs attention:
 - mentee18's pair has had no contact: it was re-matched about 20 days ago (its matched_at is
   moved there) and its only meeting was missed.
 
-Nothing is written when the cohort's pairs have meetings already, so a second run changes
-nothing.
+mentee4 recorded a phone check-in with her mentor last week, after the call. mentor1 held a
+group meeting with mentee1 (present) and mentee2 (absent); mentor3 has called one for next
+week with mentee5 (confirmed) and mentee6 (not answered yet).
+
+Nothing is written when the cohort's pairs have meetings already (the phone check-in and the
+group meetings when they exist), so a second run changes nothing.
 """
 
 import datetime
@@ -24,8 +28,8 @@ from django.utils import timezone
 
 from cohorts.models import Pair, PairStatus
 
-from .enums import AgendaItemKind, GoalFramework, GoalStatus, MeetingStatus
-from .models import ActionItem, AgendaItem, Goal, Meeting, PairMessage, PairSettings, PrivateNote
+from .enums import AgendaItemKind, ContactKind, GoalFramework, GoalStatus, GroupMeetingStatus, MeetingStatus
+from .models import ActionItem, AgendaItem, Goal, GroupMeeting, Meeting, PairMessage, PairSettings, PrivateNote
 from .services.agenda import agenda_prepare
 from .services.health import pairs_health_refresh
 from .services.pairs import pair_message_post
@@ -37,6 +41,10 @@ NO_CONTACT_MENTEE = "mentee18@demo.test"
 # Pairs without a next meeting planned, and the pair with a meeting of two days ago to log.
 NOTHING_PLANNED = {3, 11}
 TO_LOG = 7
+# A monthly phone check-in recorded after the call, and the mentors' group meetings.
+PHONE_CHECKIN_MENTEE = "mentee4@demo.test"
+HELD_GROUP_MENTEES = ["mentee1@demo.test", "mentee2@demo.test"]
+PLANNED_GROUP_MENTEES = ["mentee5@demo.test", "mentee6@demo.test"]
 
 MEETING_DAYS = [3, 17, 31, 45, 59]
 LOCAL_TIME = datetime.time(17, 0)
@@ -104,6 +112,8 @@ def seed(context: dict) -> None:
     )
     if pairs and not Meeting.objects.filter(pair__cohort=cohort).exists():
         _seed_meetings(pairs)
+    if pairs:
+        _seed_contacts_and_groups(cohort, pairs)
     # The stored health as the services and the hourly check keep it.
     pairs_health_refresh(pairs=Pair.objects.filter(cohort=cohort))
 
@@ -122,6 +132,105 @@ def _seed_meetings(pairs: list[Pair]) -> None:
             else:
                 _seed_regular(pair, index, now)
         _seed_notifications(pairs, now)
+
+
+def _by_mentee(pairs: list[Pair]) -> dict[str, Pair]:
+    return {pair.mentee.user.email: pair for pair in pairs}
+
+
+def _seed_contacts_and_groups(cohort, pairs: list[Pair]) -> None:
+    """A past phone check-in (mentee4 recorded a call with her mentor last week), a group
+    meeting mentor1 held with mentee1 present and mentee2 absent, and one mentor3 called for
+    next week with mentee5 and mentee6 (mentee5 has confirmed). Each is laid down once,
+    checked apart, so that a demo seeded before they existed gets them too."""
+    now = timezone.now()
+    by_mentee = _by_mentee(pairs)
+    with transaction.atomic():
+        call_pair = by_mentee.get(PHONE_CHECKIN_MENTEE)
+        if call_pair is not None and not Meeting.objects.filter(pair=call_pair, recorded_after=True).exists():
+            _seed_phone_checkin(call_pair, now)
+        if not GroupMeeting.objects.filter(cohort=cohort).exists():
+            held = [by_mentee[email] for email in HELD_GROUP_MENTEES if email in by_mentee]
+            planned = [by_mentee[email] for email in PLANNED_GROUP_MENTEES if email in by_mentee]
+            if len(held) == 2:
+                _seed_group(cohort, held, now - datetime.timedelta(days=5), attended=held[:1])
+            if len(planned) == 2:
+                _seed_group(cohort, planned, now + datetime.timedelta(days=6), confirmed=planned[:1])
+
+
+def _seed_phone_checkin(pair: Pair, now: datetime.datetime) -> None:
+    mentee = pair.mentee.user
+    when = _at(pair, now.date() - datetime.timedelta(days=6))
+    call = Meeting.objects.create(
+        pair=pair,
+        kind=ContactKind.CALL,
+        recorded_after=True,
+        starts_at=when,
+        duration_minutes=20,
+        status=MeetingStatus.HELD,
+        held_minutes=20,
+        shared_notes="Monthly phone check-in. The new role starts on the 1st; we will pick the next goal then.",
+        proposed_by=mentee,
+        proposed_at=when + datetime.timedelta(hours=2),
+        logged_by=mentee,
+        logged_at=when + datetime.timedelta(hours=2),
+    )
+    ActionItem.objects.create(
+        pair=pair,
+        meeting=call,
+        text="Write down three things to learn in the first month",
+        owner=mentee,
+        due_on=now.date() + datetime.timedelta(days=10),
+        created_by=mentee,
+    )
+
+
+def _seed_group(cohort, pairs: list[Pair], starts_at: datetime.datetime, *, attended=(), confirmed=()) -> GroupMeeting:
+    mentor = pairs[0].mentor.user
+    held = starts_at < timezone.now()
+    group = GroupMeeting.objects.create(
+        cohort=cohort,
+        mentor=pairs[0].mentor,
+        title="Negotiating your first raise" if held else "Giving a lightning talk",
+        agenda=(
+            "1. Each of us: one thing we want from the next review\n2. Role play in pairs\n3. What to send before"
+            if held
+            else "1. Pick a topic you know well\n2. Five minutes, one idea\n3. Try it on the group"
+        ),
+        starts_at=starts_at,
+        duration_minutes=90,
+        location="Meeting room 3, 4th floor",
+        status=GroupMeetingStatus.HELD if held else GroupMeetingStatus.SCHEDULED,
+        held_minutes=80 if held else None,
+        shared_notes=(
+            "We practised asking for a raise twice each. Bring numbers: the projects delivered this year."
+            if held
+            else ""
+        ),
+        logged_by=mentor if held else None,
+        logged_at=starts_at + datetime.timedelta(hours=2) if held else None,
+    )
+    for pair in pairs:
+        if held:
+            status = MeetingStatus.HELD if pair in attended else MeetingStatus.MISSED
+        else:
+            status = MeetingStatus.CONFIRMED if pair in confirmed else MeetingStatus.PROPOSED
+        Meeting.objects.create(
+            pair=pair,
+            group=group,
+            starts_at=starts_at,
+            duration_minutes=90,
+            location=group.location,
+            status=status,
+            held_minutes=80 if status == MeetingStatus.HELD else None,
+            proposed_by=mentor,
+            proposed_at=starts_at - datetime.timedelta(days=7),
+            confirmed_by=pair.mentee.user if status != MeetingStatus.PROPOSED else None,
+            confirmed_at=starts_at - datetime.timedelta(days=6) if status != MeetingStatus.PROPOSED else None,
+            logged_by=mentor if held else None,
+            logged_at=group.logged_at,
+        )
+    return group
 
 
 def _seed_notifications(pairs: list[Pair], now: datetime.datetime) -> None:

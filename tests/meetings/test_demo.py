@@ -6,8 +6,8 @@ from django.utils import timezone
 from cohorts.enums import CohortPhase
 from cohorts.models import Pair
 from meetings import demo
-from meetings.enums import Health, MeetingStatus
-from meetings.models import ActionItem, AgendaItem, Goal, Meeting, PairMessage, PrivateNote
+from meetings.enums import ContactKind, GroupMeetingStatus, Health, MeetingStatus
+from meetings.models import ActionItem, AgendaItem, Goal, GroupMeeting, Meeting, PairMessage, PrivateNote
 from meetings.selectors import cohort_pairs_page
 from tests.factories import CohortFactory, EnrollmentFactory, MentorEnrollmentFactory, PairFactory, UserFactory
 
@@ -41,7 +41,7 @@ def context():
 
 
 def _counts():
-    return [m.objects.count() for m in (Meeting, AgendaItem, ActionItem, Goal, PairMessage, PrivateNote)]
+    return [m.objects.count() for m in (Meeting, AgendaItem, ActionItem, Goal, PairMessage, PrivateNote, GroupMeeting)]
 
 
 def test_demo_has_one_pair_at_risk_one_without_contact_and_the_rest_on_track(context):
@@ -85,3 +85,43 @@ def test_demo_twice_changes_nothing(context):
     demo.seed(context)
 
     assert (_counts(), list(Pair.objects.order_by("pk").values_list("matched_at", flat=True))) == before
+
+
+def test_demo_has_a_past_phone_check_in_and_group_meetings(context):
+    demo.seed(context)
+
+    call = Meeting.objects.get(recorded_after=True)
+    assert (call.pair.mentee.user.email, call.kind, call.status, call.held_minutes) == (
+        "mentee4@demo.test",
+        ContactKind.CALL,
+        MeetingStatus.HELD,
+        20,
+    )
+    assert call.starts_at < timezone.now()
+    groups = {
+        group.status: sorted(
+            (seat.pair.mentee.user.email, seat.status) for seat in group.meetings.select_related("pair__mentee__user")
+        )
+        for group in GroupMeeting.objects.all()
+    }
+    assert groups == {
+        GroupMeetingStatus.HELD: [
+            ("mentee1@demo.test", MeetingStatus.HELD),
+            ("mentee2@demo.test", MeetingStatus.MISSED),
+        ],
+        GroupMeetingStatus.SCHEDULED: [
+            ("mentee5@demo.test", MeetingStatus.CONFIRMED),
+            ("mentee6@demo.test", MeetingStatus.PROPOSED),
+        ],
+    }
+
+
+def test_a_demo_seeded_before_group_meetings_gets_them_once(context):
+    demo.seed(context)
+    GroupMeeting.objects.all().delete()
+    Meeting.objects.filter(recorded_after=True).delete()
+
+    demo.seed(context)
+    demo.seed(context)
+
+    assert (GroupMeeting.objects.count(), Meeting.objects.filter(recorded_after=True).count()) == (2, 1)
