@@ -37,8 +37,13 @@ def group_mentor_pairs(*, cohort: Cohort, user: User):
 
 
 def _require_mentor(group: GroupMeeting, by: User) -> None:
+    """The mentor alone runs the meeting, and only while the cohort's pairs meet (not once
+    it has closed)."""
     if by.pk != group.mentor.user_id:
         raise PermissionDenied(_("Only the mentor who called this group meeting can do this."))
+    seat = group.meetings.select_related("pair__cohort").order_by("pk").first()
+    if seat is not None:
+        require_can_meet(pair=seat.pair)
 
 
 def _check_text(*, title: str, agenda: str) -> dict:

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cohorts.enums import CohortPhase
 from cohorts.models import Pair, PairStatus
 from meetings.enums import GroupMeetingStatus, Health, MeetingStatus
 from meetings.ics import meeting_event
@@ -318,3 +319,22 @@ def test_attendance_and_cancelling_keep_the_stored_health_of_each_pair(schedule,
 
     stored = dict(Pair.objects.filter(pk__in=[p.pk for p in mentor_pairs]).values_list("pk", "health"))
     assert stored == {ana.pk: Health.ON_TRACK, ben.pk: Health.ON_TRACK, cleo.pk: Health.NO_CONTACT}
+
+
+def test_nothing_changes_once_the_cohort_no_longer_meets(schedule, mentor_pairs, cohort):
+    group = schedule()
+    cohort.phase = CohortPhase.CLOSED
+    cohort.save()
+    mentor = mentor_pairs[0].mentor.user
+
+    attempts = [
+        lambda: group_meeting_log(group=group, by=mentor, attended={mentor_pairs[0].pk}, held_minutes=60, now=AT),
+        lambda: group_meeting_cancel(group=group, by=mentor, now=NOW),
+        lambda: group_meeting_agenda_set(group=group, by=mentor, agenda="New"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError):
+            attempt()
+
+    group.refresh_from_db()
+    assert (group.status, group.agenda) == (GroupMeetingStatus.SCHEDULED, "1. Stories\n2. Practice")
