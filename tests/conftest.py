@@ -2,9 +2,15 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from mentorship.enums import OrgRole
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+# Property tests check results, never speed: on a busy machine drawing inputs can be slow.
+hypothesis_settings.register_profile("mentorship", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("mentorship")
 
 
 @pytest.fixture
