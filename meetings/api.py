@@ -2,16 +2,14 @@
 
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from cohorts.models import Pair
+from cohorts.models import Pair, PairStatus
 from mentorship.api import CHANGED_SINCE, PersonSerializer, ReadOnlyOrganizationViewSet, register
 
 from .enums import OPEN_MEETING_STATUSES, MeetingStatus
-from .selectors import pairs_with_health
 
 
 class PairSerializer(serializers.ModelSerializer):
@@ -61,8 +59,9 @@ class PairSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_health(self, pair: Pair) -> str | None:
-        """on_track, at_risk or no_contact for an active pair; null once it ended."""
-        return self.context.get("health", {}).get(pair.pk)
+        """on_track, at_risk or no_contact for an active pair; null once it ended. The health
+        stored on the pair (kept up to date by the meetings app), not worked out per row."""
+        return pair.health if pair.status == PairStatus.ACTIVE else None
 
 
 def _count(status) -> Count:
@@ -111,20 +110,6 @@ class PairViewSet(ReadOnlyOrganizationViewSet):
                 )
             )
         )
-
-    def _with_health(self, pairs: list[Pair]) -> dict:
-        active = [pair.pk for pair in pairs if pair.status == "active"]
-        if not active:
-            return {}
-        rows = pairs_with_health(pairs=Pair.objects.filter(pk__in=active), now=timezone.now())
-        return {row["pk"]: row["health"] for row in rows}
-
-    def get_serializer(self, instance=None, *args, **kwargs):
-        # Health for the page's active pairs only, in one query, whatever the cohort's size.
-        if instance is not None:
-            pairs = list(instance) if kwargs.get("many") else [instance]
-            kwargs["context"] = {**self.get_serializer_context(), "health": self._with_health(pairs)}
-        return super().get_serializer(instance, *args, **kwargs)
 
 
 register("pairs", PairViewSet, "pair")

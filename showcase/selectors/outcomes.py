@@ -2,8 +2,8 @@
 enrollment to the check-ins after the end.
 
 Every figure is computed from a fixed number of queries whatever the cohorts' sizes, counted
-in the database (a row per cohort, role or distinct answer) except the meetings' cadence,
-which reads each pair's dates of contact. The funnel is the cohorts app's
+in the database (a row per cohort, role, status or distinct answer); the meetings' cadence is
+judged in the database too, from the gaps between each pair's meetings held (``LAG``). The funnel is the cohorts app's
 (``cohort_funnels``: two queries for all the cohorts).
 
 Matching scores come from the matching app (``matching.selectors.proposal_scores``).
@@ -14,8 +14,27 @@ import statistics
 from collections import Counter, defaultdict
 from typing import TypeVar
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, Lag, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from cohorts.enums import Audience, EnrollmentStatus, ParticipantRole
@@ -32,7 +51,7 @@ from questionnaires.models import Answer, Question
 
 from ..enums import TermChoice
 from ..models import Project, ProjectUpdate, Submission, TermChoiceRecord, TermDecision
-from ..policies import cadence_kept, term_ends_on, utc_date
+from ..policies import term_ends_on, utc_date
 from .checkins import MONTHS, CheckIn, checkins_by_cohort
 from .figures import (
     SUMMARISED_TYPES,
@@ -110,71 +129,131 @@ def _matching(cohort_ids: list[int]) -> dict[int, MatchingFigures]:
     return result
 
 
+class DayNumber(Func):
+    """A date as a number of days (since 1970-01-01), so that gaps between days are plain
+    integers on every database (SQLite has no date arithmetic of its own)."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s - DATE '1970-01-01')"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra_context
+        )
+
+
+def _utc_day(name: str) -> DayNumber:
+    return DayNumber(TruncDate(name, tzinfo=datetime.UTC))
+
+
+def _until(today: datetime.date) -> Greatest:
+    """The last day a pair's cadence is judged on: the day it graduated (or ended, or today
+    when neither is recorded), the day it ended, or ``today``; never before it was matched."""
+    now_day = utc_date(timezone.now())
+    until = Case(
+        When(
+            status=PairStatus.GRADUATED,
+            then=Coalesce(
+                TruncDate("graduation__graduated_at", tzinfo=datetime.UTC),
+                TruncDate("ended_at", tzinfo=datetime.UTC),
+                Value(now_day),
+            ),
+        ),
+        When(status=PairStatus.ENDED, ended_at__isnull=False, then=TruncDate("ended_at", tzinfo=datetime.UTC)),
+        default=Value(today),
+        output_field=DateField(),
+    )
+    return Greatest(DayNumber(until), _utc_day("matched_at"), output_field=IntegerField())
+
+
+def _with_cadence_kept(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[Pair]:
+    """Annotate ``held_count`` (meetings held) and ``cadence_kept``: ``policies.cadence_kept``
+    in the database. The gaps between a pair's meetings held come from ``LAG`` over their
+    days, so nothing is read per meeting."""
+    held = Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD).order_by()
+    in_period = held.annotate(day=_utc_day("starts_at")).filter(
+        day__gte=OuterRef("matched_on"), day__lte=OuterRef("until")
+    )
+    long_gap = (
+        in_period.annotate(previous=Window(Lag("day"), order_by=F("day").asc()))
+        .annotate(gap=F("day") - F("previous"))
+        .filter(gap__gt=OuterRef("allowed"))
+    )
+    return (
+        pairs.annotate(
+            matched_on=_utc_day("matched_at"),
+            until=_until(today),
+            allowed=Coalesce(
+                "meeting_settings__cadence_days", "cohort__meeting_cadence_days", output_field=IntegerField()
+            )
+            + GRACE_DAYS,
+        )
+        .annotate(
+            held_count=Coalesce(
+                Subquery(held.values("pair").annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()
+            ),
+            first_day=Subquery(in_period.values("pair").annotate(d=Min("day")).values("d")),
+            last_day=Subquery(in_period.values("pair").annotate(d=Max("day")).values("d")),
+        )
+        .annotate(
+            cadence_kept=Case(
+                When(
+                    Q(first_day__isnull=True) & Q(LessThanOrEqual(F("until") - F("matched_on"), NO_CONTACT_DAYS)),
+                    then=True,
+                ),
+                When(
+                    Q(first_day__isnull=False)
+                    & Q(LessThanOrEqual(F("first_day") - F("matched_on"), NO_CONTACT_DAYS))
+                    & Q(LessThanOrEqual(F("until") - F("last_day"), F("allowed")))
+                    & ~Q(Exists(long_gap)),
+                    then=True,
+                ),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
 def _pairs(
     cohort_ids: list[int], today: datetime.date
 ) -> tuple[dict[int, MeetingFigures], dict[int, GraduationFigures]]:
-    pairs = list(
-        with_continuation(Pair.objects.filter(cohort__in=cohort_ids))
-        .annotate(cadence=Coalesce("meeting_settings__cadence_days", "cohort__meeting_cadence_days"))
-        .values(
-            "pk",
-            "cohort_id",
-            "status",
-            "matched_at",
-            "ended_at",
-            "continued_to",
-            "cadence",
-            "cohort__term_months",
-            "graduation__graduated_at",
-            "graduation__override_reason",
-        )
-    )
-    held: dict[int, list[datetime.date]] = defaultdict(list)
-    for pair_id, starts_at in Meeting.objects.filter(
-        pair__cohort__in=cohort_ids, status=MeetingStatus.HELD
-    ).values_list("pair_id", "starts_at"):
-        held[pair_id].append(utc_date(starts_at))
+    """Two queries: a row per cohort, status and number of meetings held, counted in the
+    database; then the pairs that ended, one by one, to tell an early end from one at the end
+    of the term (which needs calendar months)."""
     meetings = {pk: MeetingFigures() for pk in cohort_ids}
     graduation = {pk: GraduationFigures() for pk in cohort_ids}
-    for row in pairs:
-        cohort_id = row["cohort_id"]
-        matched_on = utc_date(row["matched_at"])
-        if row["status"] == PairStatus.GRADUATED:
-            until = utc_date(row["graduation__graduated_at"] or row["ended_at"] or timezone.now())
-        elif row["status"] == PairStatus.ENDED and row["ended_at"] is not None:
-            until = utc_date(row["ended_at"])
-        else:
-            until = today
+    rows = (
+        _with_cadence_kept(Pair.objects.filter(cohort__in=cohort_ids), today)
+        .order_by()
+        .values_list("cohort_id", "status", "held_count")
+        .annotate(
+            pairs=Count("pk"),
+            kept=Count("pk", filter=Q(cadence_kept=True)),
+            overridden=Count("pk", filter=Q(graduation__override_reason__gt="")),
+        )
+    )
+    for cohort_id, status, held_count, pairs, kept, overridden in rows:
         figures = meetings[cohort_id]
-        figures.pairs += 1
-        figures.held[len(held.get(row["pk"], []))] += 1
-        if cadence_kept(
-            matched_on=matched_on,
-            held_on=held.get(row["pk"], []),
-            cadence_days=row["cadence"],
-            until=max(until, matched_on),
-            first_meeting_days=NO_CONTACT_DAYS,
-            grace_days=GRACE_DAYS,
-        ):
-            figures.kept += 1
+        figures.pairs += pairs
+        figures.kept += kept
+        figures.held[held_count] += pairs
         grad = graduation[cohort_id]
-        grad.pairs += 1
-        if row["status"] == PairStatus.GRADUATED:
-            grad.graduated += 1
-            if row["graduation__override_reason"]:
-                grad.overridden += 1
-        elif row["status"] == PairStatus.ACTIVE:
-            grad.active += 1
+        grad.pairs += pairs
+        if status == PairStatus.GRADUATED:
+            grad.graduated += pairs
+            grad.overridden += overridden
+        elif status == PairStatus.ACTIVE:
+            grad.active += pairs
+    ended = with_continuation(
+        Pair.objects.filter(cohort__in=cohort_ids).exclude(status__in=[PairStatus.GRADUATED, PairStatus.ACTIVE])
+    ).values_list("cohort_id", "matched_at", "ended_at", "continued_to", "cohort__term_months")
+    for cohort_id, matched_at, ended_at, continued_to, term_months in ended:
+        ends_on = term_ends_on(matched_at=matched_at, term_months=term_months, continued_to=continued_to)
+        if ended_at is not None and utc_date(ended_at) < ends_on:
+            graduation[cohort_id].ended_early += 1
         else:
-            ends_on = term_ends_on(
-                matched_at=row["matched_at"],
-                term_months=row["cohort__term_months"],
-                continued_to=row["continued_to"],
-            )
-            if row["ended_at"] is not None and utc_date(row["ended_at"]) < ends_on:
-                grad.ended_early += 1
-            else:
-                grad.ended_at_term += 1
+            graduation[cohort_id].ended_at_term += 1
     return meetings, graduation
 
 

@@ -6,16 +6,30 @@ import datetime
 from collections import defaultdict
 
 import pytest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.models import Enrollment, Pair, PairStatus, TrainingCompletion, TrainingModule
 from cohorts.selectors import with_training_progress
+from meetings.enums import MeetingStatus
+from meetings.health import GRACE_DAYS, NO_CONTACT_DAYS
+from meetings.models import Meeting, PairSettings
 from questionnaires.enums import Audience, Kind, QuestionType, ResponseStatus
 from questionnaires.models import Answer, Question
 from showcase.models import Project, ProjectUpdate, Submission
+from showcase.policies import cadence_kept, term_ends_on, utc_date
 from showcase.selectors import outcomes as outcomes_module
-from showcase.selectors.figures import SUMMARISED_TYPES, Aggregate, ProjectFigures, RoleTraining, SurveyQuestion
+from showcase.selectors.figures import (
+    SUMMARISED_TYPES,
+    Aggregate,
+    GraduationFigures,
+    MeetingFigures,
+    ProjectFigures,
+    RoleTraining,
+    SurveyQuestion,
+)
+from showcase.selectors.terms import with_continuation
 from tests.cohorts.test_funnel_aggregates import _funnels_in_python
 from tests.factories import (
     AnswerFactory,
@@ -133,6 +147,72 @@ def _survey_questions_in_python(checkins, cohort_ids):
     return {scope: list(items.values()) for scope, items in summaries.items()}
 
 
+def _pairs_in_python(cohort_ids, today):
+    pairs = list(
+        with_continuation(Pair.objects.filter(cohort__in=cohort_ids))
+        .annotate(cadence=Coalesce("meeting_settings__cadence_days", "cohort__meeting_cadence_days"))
+        .values(
+            "pk",
+            "cohort_id",
+            "status",
+            "matched_at",
+            "ended_at",
+            "continued_to",
+            "cadence",
+            "cohort__term_months",
+            "graduation__graduated_at",
+            "graduation__override_reason",
+        )
+    )
+    held = defaultdict(list)
+    for pair_id, starts_at in Meeting.objects.filter(
+        pair__cohort__in=cohort_ids, status=MeetingStatus.HELD
+    ).values_list("pair_id", "starts_at"):
+        held[pair_id].append(utc_date(starts_at))
+    meetings = {pk: MeetingFigures() for pk in cohort_ids}
+    graduation = {pk: GraduationFigures() for pk in cohort_ids}
+    for row in pairs:
+        cohort_id = row["cohort_id"]
+        matched_on = utc_date(row["matched_at"])
+        if row["status"] == PairStatus.GRADUATED:
+            until = utc_date(row["graduation__graduated_at"] or row["ended_at"] or timezone.now())
+        elif row["status"] == PairStatus.ENDED and row["ended_at"] is not None:
+            until = utc_date(row["ended_at"])
+        else:
+            until = today
+        figures = meetings[cohort_id]
+        figures.pairs += 1
+        figures.held[len(held.get(row["pk"], []))] += 1
+        if cadence_kept(
+            matched_on=matched_on,
+            held_on=held.get(row["pk"], []),
+            cadence_days=row["cadence"],
+            until=max(until, matched_on),
+            first_meeting_days=NO_CONTACT_DAYS,
+            grace_days=GRACE_DAYS,
+        ):
+            figures.kept += 1
+        grad = graduation[cohort_id]
+        grad.pairs += 1
+        if row["status"] == PairStatus.GRADUATED:
+            grad.graduated += 1
+            if row["graduation__override_reason"]:
+                grad.overridden += 1
+        elif row["status"] == PairStatus.ACTIVE:
+            grad.active += 1
+        else:
+            ends_on = term_ends_on(
+                matched_at=row["matched_at"],
+                term_months=row["cohort__term_months"],
+                continued_to=row["continued_to"],
+            )
+            if row["ended_at"] is not None and utc_date(row["ended_at"]) < ends_on:
+                grad.ended_early += 1
+            else:
+                grad.ended_at_term += 1
+    return meetings, graduation
+
+
 # --- Varied cohorts ------------------------------------------------------------------------------
 
 
@@ -212,6 +292,7 @@ def test_the_report_counted_in_the_database_equals_the_counts_in_python(organiza
     monkeypatch.setattr(outcomes_module, "_projects", _projects_in_python)
     monkeypatch.setattr(outcomes_module, "_survey_questions", _survey_questions_in_python)
     monkeypatch.setattr(outcomes_module, "cohort_funnels", lambda *, cohorts: _funnels_in_python(cohorts))
+    monkeypatch.setattr(outcomes_module, "_pairs", _pairs_in_python)
     in_python = outcomes_module.outcomes(cohorts=cohorts, today=NOW.date())
 
     assert counted.per_cohort == in_python.per_cohort
@@ -219,3 +300,46 @@ def test_the_report_counted_in_the_database_equals_the_counts_in_python(organiza
     assert counted.per_cohort[0].training["mentee"].trained == 1
     assert counted.per_cohort[0].projects.created == 3
     assert [q.key for q in counted.total.surveys.questions] == ["goals", "touch", "tracks", "hours"]
+
+
+def _cadence_cases(cohort):
+    """One pair for each way of keeping or losing the cadence (cadence 14 days, grace 7)."""
+    matched = NOW - datetime.timedelta(days=60)
+    cases = {
+        "never met, young": ([], NOW - datetime.timedelta(days=10), PairStatus.ACTIVE),
+        "never met, too long": ([], matched, PairStatus.ACTIVE),
+        "first meeting late": ([15, 30, 45, 58], matched, PairStatus.ACTIVE),
+        "first meeting on the last allowed day": ([14, 35, 56], matched, PairStatus.ACTIVE),
+        "one gap too long": ([3, 10, 32, 50], matched, PairStatus.ACTIVE),
+        "gap exactly allowed": ([3, 24, 45], matched, PairStatus.ACTIVE),
+        "silent since the last": ([3, 17, 31], matched, PairStatus.ACTIVE),
+        "same day twice": ([3, 3, 20, 40, 55], matched, PairStatus.ACTIVE),
+        "met after it ended": ([3, 40], matched, PairStatus.ENDED),
+        "meeting before the match": ([-5, 4, 20, 40], matched, PairStatus.ACTIVE),
+    }
+    for days, matched_at, status in cases.values():
+        ended_at = matched_at + datetime.timedelta(days=20) if status == PairStatus.ENDED else None
+        pair = PairFactory(cohort=cohort, matched_at=matched_at, status=status, ended_at=ended_at)
+        _held(pair, days)
+        MeetingFactory(pair=pair, status="cancelled", starts_at=matched_at + datetime.timedelta(days=1))
+    own_cadence = PairFactory(cohort=cohort, matched_at=matched)
+    PairSettings.objects.create(pair=own_cadence, cadence_days=28)
+    _held(own_cadence, [3, 30, 55])
+    graduated = PairFactory(cohort=cohort, matched_at=matched, status=PairStatus.GRADUATED)
+    GraduationFactory(pair=graduated, graduated_at=matched + datetime.timedelta(days=30), override_reason="Moved")
+    _held(graduated, [5, 25])
+    return len(cases) + 2
+
+
+@pytest.mark.parametrize("cadence_days", [14, 7])
+def test_cadence_kept_counted_in_the_database_equals_the_rule_in_python(organization, cadence_days):
+    cohort = CohortFactory(program=ProgramFactory(organization=organization), meeting_cadence_days=cadence_days)
+    count = _cadence_cases(cohort)
+
+    meetings, graduation = outcomes_module._pairs([cohort.pk], NOW.date())
+    oracle_meetings, oracle_graduation = _pairs_in_python([cohort.pk], NOW.date())
+
+    assert meetings == oracle_meetings
+    assert graduation == oracle_graduation
+    assert meetings[cohort.pk].pairs == count
+    assert 0 < meetings[cohort.pk].kept < count
