@@ -182,3 +182,84 @@ class ReasonForm(forms.Form):
         error_messages={"required": _("Say why the pair ends; it is kept on record.")},
     )
     kind = end_kind_field()
+
+
+class IdListField(forms.Field):
+    """Ticked ids (checkboxes of one name): a list of distinct positive integers."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("The chosen proposals were not understood: nothing was recorded.")}
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            ids = sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(i <= 0 or i > 2**63 - 1 for i in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
+
+
+class BulkReviewForm(forms.Form):
+    """One vote or one decision, with one reason, on the proposals ticked in the list or on
+    every pending proposal the person has opened."""
+
+    SELECTED, VIEWED = "selected", "viewed"
+    VOTES = {"vote-approve": VoteChoice.APPROVE, "vote-reject": VoteChoice.REJECT, "vote-recuse": VoteChoice.RECUSE}
+    DECISIONS = {"decide-approve": ProposalStatus.APPROVED, "decide-reject": ProposalStatus.REJECTED}
+
+    action = forms.ChoiceField(
+        label=_("What to record"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the vote or the decision to record.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded on each proposal. Required when you reject, and for a coordinator's decision."),
+    )
+    scope = forms.ChoiceField(label=_("Which proposals"), widget=forms.RadioSelect, initial=SELECTED, required=False)
+    proposals = IdListField(required=False)
+
+    def __init__(self, *args, can_vote: bool, can_decide: bool, viewed_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if can_vote:
+            choices += [
+                ("vote-approve", _("Vote approve")),
+                ("vote-reject", _("Vote reject")),
+                ("vote-recuse", _("Recuse myself")),
+            ]
+        if can_decide:
+            choices += [("decide-approve", _("Decide: approve")), ("decide-reject", _("Decide: reject"))]
+        self.fields["action"].choices = choices
+        viewed_label = (
+            _("All pending proposals I have opened and not voted on yet (%(n)d)")
+            if can_vote
+            else _("All pending proposals I have opened (%(n)d)")
+        )
+        self.fields["scope"].choices = [
+            (self.SELECTED, _("The proposals ticked in the list")),
+            (self.VIEWED, viewed_label % {"n": viewed_count}),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("scope"):
+            cleaned["scope"] = self.SELECTED
+        action = cleaned.get("action")
+        if action and (action == "vote-reject" or action in self.DECISIONS) and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason: it is recorded on each proposal."))
+        if cleaned.get("scope") == self.SELECTED and "proposals" in cleaned and not cleaned["proposals"]:
+            self.add_error("proposals", _("Tick at least one proposal, or choose all you have opened."))
+        return cleaned
+
+    @property
+    def is_vote(self) -> bool:
+        return self.cleaned_data["action"] in self.VOTES

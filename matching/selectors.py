@@ -211,6 +211,15 @@ def proposals_for_review(
     return queryset.order_by("-run__round_number", "-run__pk", "-score", "pk")
 
 
+def viewed_pending_proposals(*, cohort: Cohort, user: User, unvoted: bool) -> QuerySet[Proposal]:
+    """The cohort's pending proposals ``user`` has opened ("all I have looked at"); with
+    ``unvoted``, only those they have not voted on yet."""
+    queryset = Proposal.objects.filter(cohort=cohort, status=ProposalStatus.PENDING, views__viewer=user)
+    if unvoted:
+        queryset = queryset.exclude(votes__member=user)
+    return queryset
+
+
 def mentors_with_seats(*, cohort: Cohort, ids: list[int] | None = None) -> dict[int, int]:
     """Seats left per accepted mentor (enrollment id): effective capacity minus active pairs
     minus open proposals (pending, or approved and unpublished). Two queries."""

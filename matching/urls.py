@@ -28,6 +28,7 @@ urlpatterns = [
     path(P + "exclusions/", criteria.exclusion_list, name="exclusion-list"),
     path(P + "exclusions/<int:exclusion_pk>/delete/", criteria.exclusion_delete, name="exclusion-delete"),
     path(P + "proposals/", review.proposal_list, name="proposal-list"),
+    path(P + "proposals/bulk/", review.proposal_bulk, name="proposal-bulk"),
     path(PROPOSAL, review.proposal_detail, name="proposal-detail"),
     path(PROPOSAL + "vote/", review.proposal_vote, name="proposal-vote"),
     path(PROPOSAL + "decide/", review.proposal_decide_view, name="proposal-decide"),

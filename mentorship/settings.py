@@ -68,6 +68,8 @@ INVITATION_MAX_AGE_DAYS = env_int("DJANGO_INVITATION_DAYS", 14)
 SITE_NAME = env.str("DJANGO_SITE_NAME", default="Mentorship")
 # Used in emails, where no request is at hand to build absolute links from.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The most proposals one bulk vote or decision acts on (one request, one transaction).
+MATCHING_BULK_MAX = env_int("DJANGO_MATCHING_BULK_MAX", 100)
 # In-app notifications older than this are deleted by a nightly task.
 NOTIFICATION_RETENTION_DAYS = env_int("DJANGO_NOTIFICATION_DAYS", 90)
 # The local hour (in each person's time zone) from which their daily digest is sent.

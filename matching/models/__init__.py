@@ -1,5 +1,5 @@
 from .criteria import Exclusion, MatchingCriterion, MatchingSettings
-from .review import PairEnd, Proposal, ProposalEvent, Suggestion, Vote
+from .review import PairEnd, Proposal, ProposalEvent, ProposalView, Suggestion, Vote
 from .runs import MatchRun, PublishJob
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "PairEnd",
     "Proposal",
     "ProposalEvent",
+    "ProposalView",
     "PublishJob",
     "Suggestion",
     "Vote",

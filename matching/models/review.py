@@ -106,6 +106,21 @@ class Vote(models.Model):
         return f"{self.member}: {self.get_choice_display()}"
 
 
+class ProposalView(models.Model):
+    """A person opened a proposal's page: what "all I have looked at" acts on in the bulk
+    vote or decision. One row per person and proposal, with the last time they opened it."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    viewed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["viewer", "proposal"], name="one_view_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} opened {self.proposal_id}"
+
+
 class Suggestion(models.Model):
     """A subcommittee member's proposal to give the mentee another mentor; the coordinator
     accepts it (the swap is made) or declines it."""

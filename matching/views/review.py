@@ -4,10 +4,11 @@ votes, the coordinator's decisions, swaps and suggestions."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Enrollment, PairStatus
@@ -15,9 +16,10 @@ from mentorship.form_errors import flash_errors, flash_form_errors, form_error_m
 from questionnaires.selectors import answers_for_display
 
 from ..enums import ProposalStatus, VoteChoice
-from ..forms import DecideForm, ProposalFilterForm, ReasonForm, SwapForm, VoteForm
+from ..forms import BulkReviewForm, DecideForm, ProposalFilterForm, ReasonForm, SwapForm, VoteForm
 from ..models import Proposal, Suggestion, Vote
-from ..selectors import matching_settings_of, mentors_with_seats, proposals_for_review
+from ..selectors import matching_settings_of, mentors_with_seats, proposals_for_review, viewed_pending_proposals
+from ..services.bulk import BulkOutcome, proposal_viewed, proposals_decide_bulk, votes_cast_bulk
 from ..services.review import (
     proposal_decide,
     proposal_swap,
@@ -61,6 +63,9 @@ def proposal_list(request: HttpRequest, pk: int) -> HttpResponse:
     _with_rows(page.object_list)
     query = data.copy()
     query.pop("page", None)
+    can_vote = request.user.has_perm("matching.vote", cohort)
+    can_manage = request.user.has_perm("matching.manage_matching", cohort)
+    viewed = viewed_pending_proposals(cohort=cohort, user=request.user, unvoted=can_vote).count()
     return render(
         request,
         "matching/proposal_list.html",
@@ -69,10 +74,109 @@ def proposal_list(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
-            "can_vote": request.user.has_perm("matching.vote", cohort),
-            "can_manage": request.user.has_perm("matching.manage_matching", cohort),
+            "here": _list_query(request.GET),
+            "can_vote": can_vote,
+            "can_manage": can_manage,
+            "bulk_form": BulkReviewForm(can_vote=can_vote, can_decide=can_manage, viewed_count=viewed),
         },
     )
+
+
+def _list_query(source: QueryDict) -> str:
+    """The list's own filters and page from a query string, nothing else (for coming back)."""
+    kept = QueryDict(mutable=True)
+    for key in ("status", "my_vote", "round", "page"):
+        value = source.get(key)
+        if value is not None:
+            kept[key] = value[:20]
+    return kept.urlencode()
+
+
+def _bulk_summary(outcome: BulkOutcome, *, votes: bool) -> str:
+    n = len(outcome.done)
+    parts = [
+        (
+            ngettext("%(n)d vote recorded", "%(n)d votes recorded", n)
+            if votes
+            else ngettext("%(n)d decision recorded", "%(n)d decisions recorded", n)
+        )
+        % {"n": n}
+    ]
+    if votes and outcome.decided:
+        parts.append(
+            ngettext(
+                "%(n)d proposal is now decided by the votes",
+                "%(n)d proposals are now decided by the votes",
+                outcome.decided,
+            )
+            % {"n": outcome.decided}
+        )
+    if outcome.skipped:
+        reasons = "; ".join(
+            _("%(mentee)s with %(mentor)s: %(reason)s")
+            % {
+                "mentee": s.proposal.mentee.user.get_full_name(),
+                "mentor": s.proposal.mentor.user.get_full_name(),
+                "reason": s.reason.rstrip("."),
+            }
+            for s in outcome.skipped
+        )
+        parts.append(
+            ngettext("%(n)d skipped: %(reasons)s", "%(n)d skipped: %(reasons)s", len(outcome.skipped))
+            % {"n": len(outcome.skipped), "reasons": reasons}
+        )
+    return "; ".join(parts) + "."
+
+
+@require_POST
+def proposal_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """One vote or one decision, with one reason, on many proposals (see services.bulk)."""
+    cohort = cohort_for(request, pk, REVIEW)
+    can_vote = request.user.has_perm("matching.vote", cohort)
+    form = BulkReviewForm(
+        request.POST, can_vote=can_vote, can_decide=request.user.has_perm("matching.manage_matching", cohort)
+    )
+    back = reverse("matching:proposal-list", kwargs={"pk": cohort.pk})
+    query = _list_query(QueryDict(request.POST.get("back", "")[:200]))
+    if query:
+        back = f"{back}?{query}"
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(back)
+    votes = form.is_vote
+    action = form.cleaned_data["action"]
+    if form.cleaned_data["scope"] == BulkReviewForm.VIEWED:
+        ids = list(
+            viewed_pending_proposals(cohort=cohort, user=request.user, unvoted=votes).values_list("pk", flat=True)
+        )
+        if not ids:
+            messages.error(request, _("There is no pending proposal you have opened (and not voted on yet)."))
+            return redirect(back)
+    else:
+        ids = form.cleaned_data["proposals"]
+    try:
+        if votes:
+            outcome = votes_cast_bulk(
+                cohort=cohort,
+                member=request.user,
+                proposal_ids=ids,
+                choice=BulkReviewForm.VOTES[action],
+                comment=form.cleaned_data["reason"],
+            )
+        else:
+            outcome = proposals_decide_bulk(
+                cohort=cohort,
+                by=request.user,
+                proposal_ids=ids,
+                decision=BulkReviewForm.DECISIONS[action],
+                reason=form.cleaned_data["reason"],
+            )
+    except ValidationError as error:
+        flash_errors(request, error)
+        return redirect(back)
+    level = messages.WARNING if outcome.skipped else messages.SUCCESS
+    messages.add_message(request, level, _bulk_summary(outcome, votes=votes))
+    return redirect(back)
 
 
 def _side_by_side(snapshot: list[dict], mentee_answers: list, mentor_answers: list) -> tuple[list, list]:
@@ -177,6 +281,7 @@ def _detail_context(request: HttpRequest, cohort, proposal: Proposal) -> dict:
 def proposal_detail(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, REVIEW)
     proposal = proposal_for(cohort, proposal_pk)
+    proposal_viewed(proposal=proposal, viewer=request.user)
     return render(request, "matching/proposal_detail.html", _detail_context(request, cohort, proposal))
 
 
@@ -194,13 +299,17 @@ def swap_preview_view(request: HttpRequest, pk: int, proposal_pk: int) -> HttpRe
 def _row_response(request: HttpRequest, cohort, proposal: Proposal, problem: str | None) -> HttpResponse:
     row = proposals_for_review(cohort=cohort, user=request.user).get(pk=proposal.pk)
     _with_rows([row])
+    can_vote = request.user.has_perm("matching.vote", cohort)
+    can_manage = request.user.has_perm("matching.manage_matching", cohort)
     return render(
         request,
         "matching/_proposal_row.html",
         {
             "cohort": cohort,
             "proposal": row,
-            "can_vote": request.user.has_perm("matching.vote", cohort),
+            "can_vote": can_vote,
+            "can_manage": can_manage,
+            "bulk_form": BulkReviewForm(can_vote=can_vote, can_decide=can_manage),
             "problem": problem,
         },
     )

@@ -41,8 +41,8 @@ def test_the_review_list_costs_a_fixed_number_of_queries(
     client.get(review_url(cohort))
 
     # session, user, cohort, roles, subcommittee seat; count, page (with the votes and my vote);
-    # the navigation's cohorts
-    with django_assert_num_queries(8):
+    # how many pending proposals I opened (for "all I have looked at"); the navigation's cohorts
+    with django_assert_num_queries(9):
         response = client.get(review_url(cohort))
 
     rows = list(response.context["page"].object_list)
