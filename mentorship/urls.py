@@ -39,6 +39,8 @@ mentorship_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.language_switch, name="language-switch"),
+    # Before allauth's own: the same address and name, with two sign-ups at once handled.
+    path("accounts/signup/", views.signup_view, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     # The REST API for integrations, versioned; its OpenAPI schema is public.
     path("api/v1/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),

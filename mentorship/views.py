@@ -1,7 +1,9 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -168,3 +170,34 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, safe against two sign-ups with the same new address at once.
+
+    The form checks that the address is free before it creates the account; between that
+    check and the insert another request can create it, and the unique index then refuses
+    the second. That request answers as if it had come second all along (a sequential
+    duplicate): the form's "already registered" error, or, where addresses must be verified,
+    allauth's "account already exists" email, which keeps addresses from being guessed.
+    """
+
+    def form_valid(self, form) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            email = form.cleaned_data.get("email", "")
+            try:
+                # Sets account_already_exists, or raises where enumeration is not hidden.
+                form.validate_unique_email(email)
+            except ValidationError as error:
+                form.add_error("email", error)
+                return self.form_invalid(form)
+            if not form.account_already_exists:  # the conflict was not this address: not ours to hide
+                raise
+            _user, response = form.try_save(self.request)
+            return response
+
+
+signup_view = SignupView.as_view()

@@ -137,6 +137,7 @@ def enrollments_create_imported(
 def enrollment_confirm_imported(*, enrollment: Enrollment, now: datetime.datetime) -> Enrollment:
     """The imported person accepted their invitation: they have read the guidelines, and
     the organization's webhooks hear that they are in."""
+    require_open(enrollment.cohort)
     Enrollment.objects.filter(pk=enrollment.pk, guidelines_acknowledged_at__isnull=True).update(
         guidelines_acknowledged_at=now, updated_at=now
     )
@@ -146,20 +147,40 @@ def enrollment_confirm_imported(*, enrollment: Enrollment, now: datetime.datetim
 
 
 @transaction.atomic
-def enrollment_decide(*, enrollment: Enrollment, status: str, by: User) -> Enrollment:
+def enrollment_decide(*, enrollment: Enrollment, status: str, by: User, seen_status: str | None = None) -> Enrollment:
     """Accept, decline or waitlist an application.
+
+    ``seen_status``: the application's status on the page the coordinator decided from.
+    When someone else decided it since (two coordinators at once, one accepting and one
+    declining), nothing changes and the message says who decided what: the person hears
+    one decision, never two.
 
     Side effects: emails the person the decision (after commit); deciding the same way
     twice changes nothing and sends nothing.
     """
     if status not in DECISIONS:
         raise ValidationError(_("Unknown decision."))
+    # decided_by is read after the lock, not joined: a row locked after a wait is re-read, but
+    # what was joined to it is not, and would name nobody.
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",)).select_related("cohort", "user").get(pk=enrollment.pk)
     )
     require_phase(enrollment.cohort, "review_applications")
     if enrollment.status == status:
         return enrollment
+    if seen_status is not None and enrollment.status != seen_status:
+        raise ValidationError(
+            _(
+                "%(name)s's application was %(status)s by %(by)s in the meantime; your decision was not applied. "
+                "Check it and decide again if needed."
+            )
+            % {
+                "name": enrollment.user,
+                "status": enrollment.get_status_display().lower(),
+                "by": enrollment.decided_by or _("someone else"),
+            },
+            code="changed",
+        )
     if enrollment.status == EnrollmentStatus.WITHDRAWN:
         raise ValidationError(_("%(name)s has withdrawn.") % {"name": enrollment.user})
     if enrollment.status == EnrollmentStatus.ACCEPTED and (
@@ -198,17 +219,21 @@ def enrolled_emit(*, enrollment: Enrollment) -> None:
 
 
 def enrollment_decide_bulk(
-    *, cohort: Cohort, enrollment_ids: list[int], status: str, by: User
+    *, cohort: Cohort, enrollment_ids: list[int], status: str, by: User, seen: dict[int, str] | None = None
 ) -> tuple[int, list[str]]:
     """Decide many applications; each in its own transaction, so one refusal does not undo the rest.
 
+    ``seen``: each application's status as the coordinator saw it (see ``enrollment_decide``).
     Returns how many changed and the reasons for those that could not be decided.
     """
     changed, problems = 0, []
+    seen = seen or {}
     for enrollment in Enrollment.objects.filter(cohort=cohort, pk__in=enrollment_ids).select_related("user"):
         before = enrollment.status
         try:
-            decided = enrollment_decide(enrollment=enrollment, status=status, by=by)
+            decided = enrollment_decide(
+                enrollment=enrollment, status=status, by=by, seen_status=seen.get(enrollment.pk)
+            )
         except ValidationError as error:
             problems.extend(error.messages)
             continue

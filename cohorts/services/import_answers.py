@@ -308,6 +308,12 @@ def import_upload_confirm(*, upload: ImportUpload, mapping: list[dict], by: User
     """
     from .imports import import_job_create  # noqa: PLC0415 -- imports uses this module
 
+    # Locked, so that of two confirmations at the same moment (a double click, two tabs) one
+    # imports the file and the other finds it gone instead of importing it a second time.
+    locked = ImportUpload.objects.select_for_update(of=("self",)).select_related("cohort").filter(pk=upload.pk).first()
+    if locked is None:
+        raise ValidationError(_("This file is already being imported; follow it on the import's page."), code="gone")
+    upload = locked
     cohort = upload.cohort
     require_phase(cohort, "invite")
     mapping = mapping_check(columns=extra_columns(upload.content), questions=import_questions(cohort), mapping=mapping)

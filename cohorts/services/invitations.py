@@ -261,8 +261,14 @@ def invitation_claim_account(*, invitation: Invitation, password: str) -> User:
     link came to their address, so the address counts as verified."""
     from allauth.account.models import EmailAddress  # noqa: PLC0415 -- allauth's models load late
 
+    # Locked, so that of two claims at the same moment (two tabs, a double click) the second
+    # finds the password set and sets none of its own.
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=invitation.pk)
+    require_open(invitation.cohort)
     account = invitation_account_to_claim(invitation=invitation)
-    if account is None:
+    if account is not None:
+        account = User.objects.select_for_update().get(pk=account.pk)
+    if account is None or account.has_usable_password():
         raise ValidationError(_("This account already has a password; sign in instead."))
     account.set_password(password)
     account.save(update_fields=["password"])

@@ -123,6 +123,8 @@ def import_map(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
+                if error.code == "gone":
+                    return redirect("cohorts:invitation-list", pk=cohort.pk)
             else:
                 return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=job.pk)
     try:
@@ -179,9 +181,14 @@ def invitation_respond(request: HttpRequest, signed: str) -> HttpResponse:
         account = invitation_services.invitation_account_to_claim(invitation=invitation)
         password_form = SetPasswordForm(account, request.POST or None) if account is not None else None
         if password_form is not None and request.method == "POST" and password_form.is_valid():
-            user = invitation_services.invitation_claim_account(
-                invitation=invitation, password=password_form.cleaned_data["new_password1"]
-            )
+            try:
+                user = invitation_services.invitation_claim_account(
+                    invitation=invitation, password=password_form.cleaned_data["new_password1"]
+                )
+            except ValidationError as error:
+                # Chosen a moment ago in another tab, or the cohort closed: sign in instead.
+                messages.error(request, " ".join(error.messages))
+                return redirect(reverse("account_login") + "?" + urlencode({"next": here, "login": invitation.email}))
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(here)
         return render(

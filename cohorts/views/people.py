@@ -130,6 +130,17 @@ def _back(request, cohort) -> str:
     return cohort.get_absolute_url()
 
 
+def _seen(data) -> dict[int, str]:
+    """The status each row showed when the page was drawn (``seen-<pk>`` fields), so that a
+    decision taken on a stale page is refused instead of overwriting someone else's."""
+    seen = {}
+    for key, value in data.items():
+        pk = key.removeprefix("seen-")
+        if pk != key and pk.isdigit() and value in EnrollmentStatus.values:
+            seen[int(pk)] = value
+    return seen
+
+
 @require_POST
 def enrollment_decide(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
@@ -137,7 +148,9 @@ def enrollment_decide(request: HttpRequest, pk: int, enrollment_pk: int) -> Http
     # A row's own button sends decision_one; "decision" is the bulk form's select around it.
     status = request.POST.get("decision_one") or request.POST.get("decision", "")
     try:
-        enrollment_services.enrollment_decide(enrollment=enrollment, status=status, by=request.user)
+        enrollment_services.enrollment_decide(
+            enrollment=enrollment, status=status, by=request.user, seen_status=_seen(request.POST).get(enrollment.pk)
+        )
     except ValidationError as error:
         flash_errors(request, error)
     else:
@@ -161,6 +174,7 @@ def enrollment_decide_bulk(request: HttpRequest, pk: int) -> HttpResponse:
         enrollment_ids=form.cleaned_data["enrollments"],
         status=form.cleaned_data["decision"],
         by=request.user,
+        seen=_seen(request.POST),
     )
     messages.success(request, _("%(n)d people updated.") % {"n": changed})
     for problem in problems:

@@ -221,7 +221,7 @@ def matched_pair_end(
     """End an active pair and never propose the two together again; the mentor's seat frees
     up. ``kind`` re-match: the mentee goes into the next round; end: the cohort's later
     rounds leave the mentee out until the coordinator puts them back. Ending it again
-    changes nothing.
+    changes nothing: the first ending is returned, with ``already_ended`` true.
 
     Side effects: the pair ends (cohorts), an audit event on the proposal it came from,
     an email to the cohort's coordinators (except the one who ended it).
@@ -239,6 +239,8 @@ def matched_pair_end(
         )
         existing = PairEnd.objects.filter(pair=pair).first()
         if existing is not None:
+            # Two ends at once, or a second click: the first one stands, nobody is told twice.
+            existing.already_ended = True
             return existing
         if pair.status != PairStatus.ACTIVE:
             raise ValidationError(_("This pair is no longer active."))
@@ -256,6 +258,7 @@ def matched_pair_end(
                 data={"source": source, "end_kind": kind},
             )
         _notify_coordinators(pair, ending, skip=by)
+    ending.already_ended = False
     return ending
 
 

@@ -296,10 +296,17 @@ def pair_end_choose(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _end(request: HttpRequest, pair: Pair, data: dict, target: str) -> HttpResponse:
     try:
-        matched_pair_end(pair=pair, reason=data["reason"], kind=data["kind"], by=request.user)
+        ending = matched_pair_end(pair=pair, reason=data["reason"], kind=data["kind"], by=request.user)
     except ValidationError as error:
         flash_errors(request, error)
     else:
+        if ending.already_ended:
+            messages.warning(
+                request,
+                _("The pair of %(mentor)s and %(mentee)s had already been ended by %(by)s; nothing changed.")
+                % {"mentor": pair.mentor.user, "mentee": pair.mentee.user, "by": ending.ended_by or _("someone else")},
+            )
+            return redirect(target)
         names = {"mentor": pair.mentor.user, "mentee": pair.mentee.user}
         if data["kind"] == PairEndKind.END:
             text = _(

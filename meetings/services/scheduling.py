@@ -209,6 +209,12 @@ def meeting_reschedule(
 def _confirm_problem(
     meeting: Meeting, by: User, now: datetime.datetime, *, seen_sequence: int | None = None
 ) -> ValidationError | None:
+    if meeting.status == MeetingStatus.CONFIRMED:
+        return ValidationError(_("This meeting is already confirmed."), code="not_proposed")
+    if meeting.status == MeetingStatus.CANCELLED:
+        return ValidationError(
+            _("%(name)s cancelled this meeting.") % {"name": meeting.logged_by or _("Someone")}, code="not_proposed"
+        )
     if meeting.status != MeetingStatus.PROPOSED:
         return ValidationError(_("Only a proposed meeting can be confirmed."), code="not_proposed")
     if meeting.proposed_by_id == by.pk:
@@ -262,8 +268,19 @@ def meeting_confirm(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", now: datetime.datetime | None = None) -> Meeting:
+def meeting_cancel(
+    *,
+    meeting: Meeting,
+    by: User,
+    reason: str = "",
+    seen_sequence: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Meeting:
     """Call off a meeting that has not taken place.
+
+    ``seen_sequence``: the meeting's ``sequence`` on the page the person cancelled from.
+    When it was confirmed or moved since (the other person, at the same moment), nothing is
+    cancelled: they look at it again first, and only one of the two emails goes out.
 
     Side effects: the reason, if any, is added to the shared notes; emails the other person
     (after commit); calendars show the meeting as cancelled.
@@ -272,8 +289,21 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str = "", now: datetim
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("pair").get(pk=meeting.pk)
     require_member(pair=meeting.pair, user=by)
     require_can_meet(pair=meeting.pair)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(
+            _("%(name)s already cancelled this meeting.") % {"name": meeting.logged_by or _("Someone")}, code="logged"
+        )
     if not meeting.is_open:
         raise ValidationError(_("This meeting is already logged."), code="logged")
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        raise ValidationError(
+            _(
+                "The meeting was confirmed or moved since you opened the page (it is now %(status)s). "
+                "Check it, then cancel it if you still want to."
+            )
+            % {"status": meeting.get_status_display().lower()},
+            code="changed",
+        )
     reason = reason.strip()
     meeting.status = MeetingStatus.CANCELLED
     meeting.logged_by = by

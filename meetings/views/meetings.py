@@ -273,7 +273,12 @@ def meeting_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Keep the reason under 500 characters."))
         return redirect(meeting)
     try:
-        meeting_cancel(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
+        meeting_cancel(
+            meeting=meeting,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_sequence=_posted_int(request, "sequence"),
+        )
     except ValidationError as error:
         flash_errors(request, error)
     else:
