@@ -25,6 +25,18 @@ Each app registers its callables in its AppConfig.ready():
   returns ``clean(question_id, raw) -> answer or None`` raising ValidationError with the
   reason; ``store(cohort, answers)`` stores ``{enrollment id: {question id: answer}}`` as
   application responses; ``review_url(enrollment)`` is where a person who accepted checks them.
+- cohort areas: ``register_cohort_area(CohortArea(...))``; one entry of the cohort bar shown
+  on every page of a cohort (overview, people, questionnaires, ...): ``view_names`` are the
+  pages that belong to the area (``"app:url-name"``), ``link(cohort, user)`` is where the
+  area opens for that person, or None when they may not open it. A link function asks the
+  rules predicates (cached per request) and costs at most a fixed number of queries.
+- home to-dos: ``register_cohort_todos(func)``; ``func(cohorts, user) -> {cohort id:
+  [Todo]}``: what waits for a coordinator in each of the cohorts given (applications to
+  decide, pairs at risk, failed jobs, ...); ``register_cohort_figures(func)``; ``func(cohorts)
+  -> {cohort id: [Figure]}``: a cohort's key figures for viewers; ``register_personal_todos(func)``;
+  ``func(user) -> [(cohort, Todo)]``: what waits for a person outside their own enrollment
+  (proposals to vote on). Each function costs a fixed number of queries, whatever the number
+  of cohorts, pairs or proposals.
 """
 
 from collections.abc import Callable
@@ -54,6 +66,32 @@ class Section:
     title: str
     url: str
     description: str = ""
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class CohortArea:
+    key: str
+    title: str
+    view_names: frozenset[str]
+    link: Callable
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Todo:
+    title: str
+    url: str
+    # "danger" for what went wrong (a failed job), "warning" for what is late, else "info".
+    level: str = "info"
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: object
+    url: str = ""
     order: int = 50
 
 
@@ -104,6 +142,10 @@ _next_steps: list[Callable] = []
 _sections: list[Callable] = []
 _panels: list[Callable] = []
 _pair_health: list[Callable] = []
+_areas: dict[str, CohortArea] = {}
+_cohort_todos: list[Callable] = []
+_cohort_figures: list[Callable] = []
+_personal_todos: list[Callable] = []
 
 
 def _register(registry: list[Callable], func: Callable) -> Callable:
@@ -126,6 +168,47 @@ def register_cohort_section(func: Callable) -> Callable:
 
 def register_dashboard_panel(func: Callable) -> Callable:
     return _register(_panels, func)
+
+
+def register_cohort_area(area: CohortArea) -> CohortArea:
+    _areas[area.key] = area
+    return area
+
+
+def cohort_areas() -> list[CohortArea]:
+    return sorted(_areas.values(), key=lambda a: (a.order, a.key))
+
+
+def register_cohort_todos(func: Callable) -> Callable:
+    return _register(_cohort_todos, func)
+
+
+def register_cohort_figures(func: Callable) -> Callable:
+    return _register(_cohort_figures, func)
+
+
+def register_personal_todos(func: Callable) -> Callable:
+    return _register(_personal_todos, func)
+
+
+def _merge(funcs: list[Callable], *args) -> dict[int, list]:
+    merged: dict[int, list] = {}
+    for func in funcs:
+        for cohort_id, items in func(*args).items():
+            merged.setdefault(cohort_id, []).extend(items)
+    return {pk: sorted(items, key=lambda i: i.order) for pk, items in merged.items()}
+
+
+def cohort_todos(cohorts: list, user) -> dict[int, list[Todo]]:
+    return _merge(_cohort_todos, cohorts, user) if cohorts else {}
+
+
+def cohort_figures(cohorts: list) -> dict[int, list[Figure]]:
+    return _merge(_cohort_figures, cohorts) if cohorts else {}
+
+
+def personal_todos(user) -> list[tuple]:
+    return [item for func in _personal_todos for item in func(user)]
 
 
 def register_pair_health(func: Callable) -> Callable:

@@ -12,5 +12,6 @@ class MatchingConfig(AppConfig):
         from . import hooks, receivers  # noqa: PLC0415 -- they import models
 
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
+        cohort_hooks.register_cohort_area(hooks.AREA)
         cohort_hooks.register_phase_check(hooks.phase_check)
         response_submitted.connect(receivers.on_response_submitted, dispatch_uid="matching.not_a_good_fit")

@@ -2,10 +2,11 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from cohorts.enums import CohortPhase
-from cohorts.hooks import Blocker, Section
+from cohorts.hooks import Blocker, CohortArea, Section
 
 from .enums import ProposalStatus
 from .models import Proposal
@@ -62,3 +63,42 @@ def phase_check(cohort, target_phase: str) -> list[Blocker]:
             warning=True,
         )
     ]
+
+
+# --- The cohort bar ----------------------------------------------------------------------------
+
+_MATCHING_PAGES = frozenset(
+    f"matching:{name}"
+    for name in (
+        "matching-detail",
+        "run-create",
+        "run-detail",
+        "publish-detail",
+        "publish",
+        "pair-end-choose",
+        "pair-end",
+        "criteria-list",
+        "criterion-create",
+        "criterion-update",
+        "criterion-delete",
+        "settings-update",
+        "exclusion-list",
+        "proposal-list",
+        "proposal-detail",
+        "proposal-vote",
+        "proposal-decide",
+        "proposal-swap",
+    )
+)
+
+
+def _matching_link(cohort, user) -> str | None:
+    if user.has_perm("matching.manage_matching", cohort) or user.has_perm("matching.view_matching", cohort):
+        if not user.has_perm("matching.manage_matching", cohort) and user.has_perm("matching.vote", cohort):
+            # The subcommittee's work is the review: it opens there.
+            return reverse("matching:proposal-list", kwargs={"pk": cohort.pk})
+        return reverse("matching:matching-detail", kwargs={"pk": cohort.pk})
+    return None
+
+
+AREA = CohortArea("matching", _lazy("Matching"), _MATCHING_PAGES, _matching_link, order=50)

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cohorts.enums import ParticipantRole
-from cohorts.hooks import NextStep, Panel, Section, Segment
+from cohorts.hooks import CohortArea, NextStep, Panel, Section, Segment
 from cohorts.models import Pair, PairStatus
 from cohorts.phases import phase_allows
+from cohorts.rules import is_participant
 
 from .enums import OPEN_MEETING_STATUSES, Health, MeetingStatus
 from .forms import HealthFilterForm
@@ -202,3 +203,41 @@ SEGMENTS = [
         "no_contact", _lazy("Both people of the pairs without contact"), _pairs_in_health(Health.NO_CONTACT), order=31
     ),
 ]
+
+
+# --- The cohort bar ----------------------------------------------------------------------------
+
+_PAIR_PAGES = frozenset(
+    f"meetings:{name}"
+    for name in (
+        "cohort-pairs",
+        "pair-detail",
+        "pair-cadence",
+        "meeting-create",
+        "contact-create",
+        "goal-create",
+        "meeting-detail",
+        "meeting-update",
+        "meeting-log",
+        "goal-detail",
+        "goal-update",
+        "groupmeeting-create",
+        "groupmeeting-detail",
+        "groupmeeting-log",
+    )
+)
+
+
+def _pairs_link(cohort, user) -> str | None:
+    if user.has_perm("meetings.view_cohort_pairs", cohort):
+        return reverse("meetings:cohort-pairs", kwargs={"pk": cohort.pk})
+    if not is_participant(user, cohort):
+        return None
+    # One query: the person's own pairs here (a mentor may have several: their list of pairs).
+    mine = list(pairs_of(user=user).filter(cohort=cohort).values_list("pk", flat=True)[:2])
+    if len(mine) == 1:
+        return reverse("meetings:pair-detail", kwargs={"pk": mine[0]})
+    return reverse("meetings:pair-list") if mine else None
+
+
+AREA = CohortArea("pairs", _lazy("Pairs and meetings"), _PAIR_PAGES, _pairs_link, order=60)

@@ -13,6 +13,7 @@ class QuestionnairesConfig(AppConfig):
         cohort_hooks.register_phase_check(hooks.phase_check)
         cohort_hooks.register_next_steps(hooks.next_steps)
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
+        cohort_hooks.register_cohort_area(hooks.AREA)
 
         cohort_hooks.register_segment(hooks.UNANSWERED)
 

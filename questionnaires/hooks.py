@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES, CohortPhase
-from cohorts.hooks import Blocker, NextStep, Section, Segment
+from cohorts.hooks import Blocker, CohortArea, NextStep, Section, Segment
 from cohorts.phases import phase_allows
 
 from .enums import Kind, ResponseStatus
@@ -111,7 +111,9 @@ def unanswered(cohort, option=""):
 
 
 def questionnaire_options(cohort) -> list[tuple[str, str]]:
-    return [(str(pk), title) for pk, title in cohort.questionnaires.order_by("created_at", "pk").values_list("pk", "title")]
+    return [
+        (str(pk), title) for pk, title in cohort.questionnaires.order_by("created_at", "pk").values_list("pk", "title")
+    ]
 
 
 UNANSWERED = Segment(
@@ -120,4 +122,50 @@ UNANSWERED = Segment(
     unanswered,
     questionnaire_options,
     order=60,
+)
+
+
+# --- The cohort bar ----------------------------------------------------------------------------
+
+_QUESTIONNAIRE_PAGES = frozenset(
+    f"questionnaires:{name}"
+    for name in (
+        "questionnaire-list",
+        "questionnaire-create",
+        "questionnaire-setup",
+        "response-mine",
+        "questionnaire-detail",
+        "questionnaire-update",
+        "questionnaire-delete",
+        "questionnaire-duplicate",
+        "questionnaire-preview",
+        "questionnaire-send",
+        "questionnaire-summary",
+        "section-create",
+        "question-create",
+        "send-rule-create",
+        "response-fill",
+        "response-list",
+        "export-create",
+        "section-update",
+        "section-delete",
+        "question-update",
+        "question-delete",
+        "question-retire",
+        "response-detail",
+        "export-detail",
+    )
+)
+
+
+def _questionnaires_link(cohort, user) -> str | None:
+    if user.has_perm("questionnaires.view_questionnaires", cohort):
+        return reverse("questionnaires:questionnaire-list", kwargs={"cohort_pk": cohort.pk})
+    if user.has_perm("questionnaires.view_own_questionnaires", cohort):
+        return reverse("questionnaires:response-mine", kwargs={"cohort_pk": cohort.pk})
+    return None
+
+
+AREA = CohortArea(
+    "questionnaires", gettext_lazy("Questionnaires"), _QUESTIONNAIRE_PAGES, _questionnaires_link, order=30
 )

@@ -13,6 +13,8 @@ class ShowcaseConfig(AppConfig):
 
         cohort_hooks.register_next_steps(hooks.next_steps)
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
+        for area in hooks.AREAS:
+            cohort_hooks.register_cohort_area(area)
         cohort_hooks.register_phase_check(hooks.phase_check)
         cohort_hooks.register_dashboard_panel(hooks.dashboard_panel)
         meeting_hooks.register_pair_panel(hooks.project_panel)

@@ -15,18 +15,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from cohorts.enums import CohortPhase, EnrollmentStatus, ParticipantRole
-from cohorts.hooks import Blocker, NextStep, Panel, Section
+from cohorts.hooks import Blocker, CohortArea, NextStep, Panel, Section
 from cohorts.models import Pair, PairStatus
 from cohorts.phases import phase_allows
+from cohorts.rules import is_participant
 from mentorship.zones import site_date, site_today
 
 from .enums import TermChoice
 from .forms import CommentForm
-from .models import Project, Showcase, Submission
+from .models import Graduation, Project, Showcase, Submission
 from .policies import choice_window_open
+from .rules import is_accepted_participant
 from .selectors.checkins import checkins_by_cohort
 from .selectors.graduation import eligible_filter, graduation_rule, with_criteria
 from .selectors.projects import current_pair_of, latest_update
@@ -314,3 +317,76 @@ def project_panel(pair, user) -> Panel | None:
         },
         order=45,
     )
+
+
+# --- The cohort bar ----------------------------------------------------------------------------
+
+_SHOWCASE_PAGES = frozenset(
+    f"showcase:{name}"
+    for name in (
+        "project-mine",
+        "project-list",
+        "project-create",
+        "project-detail",
+        "project-update",
+        "milestone-create",
+        "update-create",
+        "milestone-update",
+        "showcase-detail",
+        "showcase-update",
+        "programme-edit",
+        "submission-edit",
+    )
+)
+_GRADUATION_PAGES = frozenset(
+    f"showcase:{name}" for name in ("graduation-list", "graduation-settings", "term-list", "term-choose", "certificate")
+)
+_OUTCOME_PAGES = frozenset(f"showcase:{name}" for name in ("outcomes-cohort", "checkin-list", "checkin-setup"))
+
+
+def _showcase_link(cohort, user) -> str | None:
+    if user.has_perm("showcase.view_cohort_projects", cohort):
+        return _url("showcase:project-list", cohort.pk)
+    if is_accepted_participant(user, cohort):
+        roles = set(
+            cohort.enrollments.filter(user=user, status=EnrollmentStatus.ACCEPTED).values_list("role", flat=True)
+        )
+        if ParticipantRole.MENTEE in roles:
+            return _url("showcase:project-mine", cohort.pk)
+        mentoring = Pair.objects.filter(
+            cohort=cohort, mentor__user=user, status__in=[PairStatus.ACTIVE, PairStatus.GRADUATED]
+        )
+        if mentoring.exists():
+            return _url("showcase:project-list", cohort.pk)
+    if user.has_perm("showcase.view_showcase", cohort):
+        return _url("showcase:showcase-detail", cohort.pk)
+    return None
+
+
+def _graduation_link(cohort, user) -> str | None:
+    if user.has_perm("showcase.manage_graduation", cohort):
+        return _url("showcase:graduation-list", cohort.pk)
+    if is_participant(user, cohort):
+        graduation = (
+            Graduation.objects.filter(pair__cohort=cohort)
+            .filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user))
+            .values_list("pk", "pair__mentee__user_id")
+            .first()
+        )
+        if graduation is not None:
+            role = "mentee" if graduation[1] == user.pk else "mentor"
+            return reverse("showcase:certificate", kwargs={"pk": graduation[0], "role": role})
+    return None
+
+
+def _outcomes_link(cohort, user) -> str | None:
+    if user.has_perm("showcase.view_outcomes", cohort):
+        return _url("showcase:outcomes-cohort", cohort.pk)
+    return None
+
+
+AREAS = [
+    CohortArea("showcase", _lazy("Projects and showcase"), _SHOWCASE_PAGES, _showcase_link, order=70),
+    CohortArea("graduation", _lazy("Graduation"), _GRADUATION_PAGES, _graduation_link, order=80),
+    CohortArea("outcomes", _lazy("Outcomes"), _OUTCOME_PAGES, _outcomes_link, order=90),
+]
