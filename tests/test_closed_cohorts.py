@@ -6,24 +6,38 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.enums import CohortPhase, EnrollmentStatus, InvitationRole
-from cohorts.models import Enrollment, Invitation, Pair, PairStatus, PhaseChange, SubcommitteeMember, TrainingModule
+from cohorts.models import (
+    Enrollment,
+    ImportJob,
+    ImportUpload,
+    Invitation,
+    Pair,
+    PairStatus,
+    PhaseChange,
+    SubcommitteeMember,
+    TrainingModule,
+)
 from cohorts.phases import CLOSED_MESSAGE
 from cohorts.services import cohorts as cohort_services
 from cohorts.services import enrollment as enrollment_services
+from cohorts.services import import_answers as import_answer_services
+from cohorts.services import imports as import_services
 from cohorts.services import invitations as invitation_services
 from cohorts.services import training as training_services
 from matching.enums import ProposalStatus, VoteChoice
 from matching.models import Exclusion, MatchingCriterion, MatchRun, Proposal, Vote
 from matching.services import criteria as criteria_services
 from matching.services import publishing, review, runs
-from meetings.models import Goal, Meeting
-from meetings.services import goals, scheduling
-from mentorship.enums import OrgRole
-from questionnaires.enums import Kind
-from questionnaires.models import Question, Questionnaire
-from questionnaires.services import builder
+from meetings.models import Goal, GroupMeeting, Meeting
+from meetings.services import goals, groups, scheduling
+from mentorship.enums import JobStatus, OrgRole
+from mentorship.models import User
+from questionnaires.enums import Kind, RepeatBound, RepeatUnit, SendTrigger
+from questionnaires.models import Delivery, Question, Questionnaire, SendOccurrence, SendRule
+from questionnaires.services import builder, sending
 from showcase.models import Graduation, Milestone, Showcase
 from showcase.services import graduation, projects, showcase, terms
 from tests.factories import (
@@ -73,6 +87,33 @@ def world():
     invitation = Invitation.objects.create(
         cohort=cohort, email="late@example.test", role=InvitationRole.MENTEE, invited_by=coordinator
     )
+    # Placed by an import with answers before the close; never signed in.
+    imported_account = User.objects.create_user(email="imported@example.test", password=None)
+    imported = EnrollmentFactory(cohort=cohort, user=imported_account, status=EnrollmentStatus.ACCEPTED)
+    imported.guidelines_acknowledged_at = None
+    imported.save(update_fields=["guidelines_acknowledged_at"])
+    imported_invitation = Invitation.objects.create(
+        cohort=cohort, email=imported_account.email, role=InvitationRole.MENTEE, enrollment=imported
+    )
+    # A mentor of two active mentees, who could call a group meeting.
+    second = PairFactory(cohort=cohort, mentor=active.mentor)
+    active.mentor.capacity = 2
+    active.mentor.save(update_fields=["capacity"])
+    pulse = QuestionnaireFactory(cohort=cohort, kind=Kind.PRE_PROGRAM, audience="both")
+    recurring = SendRule.objects.create(
+        questionnaire=pulse,
+        trigger=SendTrigger.RECURRING,
+        repeat_every=1,
+        repeat_unit=RepeatUnit.WEEKS,
+        from_event=RepeatBound.LAUNCH,
+        until_event=RepeatBound.END,
+    )
+    upload = ImportUpload.objects.create(
+        cohort=cohort,
+        created_by=coordinator,
+        filename="people.csv",
+        content="name,email,role\nNew,new@example.test,mentee\n",
+    )
     return {
         "cohort": cohort,
         "coordinator": coordinator,
@@ -87,13 +128,29 @@ def world():
         "questionnaire": questionnaire,
         "module": module,
         "invitation": invitation,
+        "imported": imported,
+        "imported_invitation": imported_invitation,
+        "second": second,
+        "pulse": pulse,
+        "recurring": recurring,
+        "upload": upload,
     }
 
 
 def snapshot(w):
     """Everything the changes below would touch."""
     return {
-        "enrollments": sorted(Enrollment.objects.filter(cohort=w["cohort"]).values_list("pk", "status", "capacity")),
+        "enrollments": sorted(
+            Enrollment.objects.filter(cohort=w["cohort"]).values_list(
+                "pk", "status", "capacity", "guidelines_acknowledged_at"
+            )
+        ),
+        "imported password": User.objects.get(email="imported@example.test").password,
+        "group meetings": GroupMeeting.objects.count(),
+        "deliveries": Delivery.objects.count(),
+        "occurrences": SendOccurrence.objects.count(),
+        "imports": ImportJob.objects.count(),
+        "uploads": ImportUpload.objects.count(),
         "pairs": sorted(Pair.objects.filter(cohort=w["cohort"]).values_list("pk", "status")),
         "goals": sorted(Goal.objects.values_list("pk", "title", "status")),
         "meetings": Meeting.objects.count(),
@@ -172,6 +229,40 @@ CHANGES = {
     ),
     "matching run": lambda w: runs.match_run_start(cohort=w["cohort"], by=w["coordinator"]),
     "publishing": lambda w: publishing.publish_job_start(cohort=w["cohort"], by=w["coordinator"]),
+    "imported person joins": lambda w: enrollment_services.enrollment_confirm_imported(
+        enrollment=w["imported"], now=datetime.datetime(2026, 5, 2, tzinfo=datetime.UTC)
+    ),
+    "imported account claimed": lambda w: invitation_services.invitation_claim_account(
+        invitation=w["imported_invitation"], password="a-late-password-2026"
+    ),
+    "past contact": lambda w: scheduling.contact_record(
+        pair=w["active"],
+        by=w["active"].mentee.user,
+        kind="call",
+        happened_at=datetime.datetime(2026, 4, 20, 10, tzinfo=datetime.UTC),
+        held_minutes=30,
+    ),
+    "group meeting called": lambda w: groups.group_meeting_schedule(
+        cohort=w["cohort"],
+        by=w["active"].mentor.user,
+        pairs=[w["active"], w["second"]],
+        title="Together",
+        starts_at=timezone.now() + datetime.timedelta(days=30),
+        location="Library",
+    ),
+    "questionnaire sent": lambda w: sending.questionnaire_deliver(questionnaire=w["pulse"]),
+    "recurring questionnaire sent": lambda w: sending.recurring_rule_send(
+        rule=w["recurring"], today=datetime.date(2026, 2, 1)
+    ),
+    "file imported": lambda w: import_services.import_start(
+        cohort=w["cohort"],
+        by=w["coordinator"],
+        filename="people.csv",
+        content="name,email,role\nNew,new@example.test,mentee\n",
+    ),
+    "import with answers confirmed": lambda w: import_answer_services.import_upload_confirm(
+        upload=w["upload"], mapping=[], by=w["coordinator"]
+    ),
 }
 
 
@@ -280,3 +371,27 @@ def test_a_participant_cannot_reopen(client, world):
     assert response.status_code == 403
     world["cohort"].refresh_from_db()
     assert world["cohort"].phase == CohortPhase.CLOSED
+
+
+def test_the_beat_sends_no_recurring_questionnaire_of_a_closed_cohort(world):
+    sent = sending.rules_send_due(today=datetime.date(2026, 2, 1))
+
+    assert sent == 0
+    assert SendOccurrence.objects.count() == 0
+
+
+def test_an_import_under_way_when_the_cohort_closed_stops_with_the_reason(world):
+    job = ImportJob.objects.create(
+        cohort=world["cohort"],
+        created_by=world["coordinator"],
+        filename="people.csv",
+        content="name,email,role\nNew,new@example.test,mentee\n",
+        total_rows=1,
+    )
+    invitations = Invitation.objects.count()
+
+    import_services.import_job_run(import_job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.failure, job.processed_rows) == (JobStatus.FAILED, CLOSED, 0)
+    assert Invitation.objects.count() == invitations

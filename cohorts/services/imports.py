@@ -23,7 +23,7 @@ from mentorship.notifications import email_queue_many
 
 from ..enums import EnrollmentStatus, InvitationRole, InvitationStatus
 from ..models import Cohort, Enrollment, ImportJob, ImportUpload, Invitation, SubcommitteeMember
-from ..phases import require_phase
+from ..phases import require_open, require_phase
 from .import_answers import ANSWER_ROLES, enrol_with_answers
 from .invitations import duplicate_error, invitation_check_fields, invitation_create, invitation_message
 
@@ -154,8 +154,12 @@ def import_job_run(*, import_job_id: int) -> ImportJob | None:
 
     def work(job: ImportJob) -> None:
         rows = csv_rows(ImportJob.objects.only("content").get(pk=job.pk).content, cells=bool(job.mapping))
-        while _run_chunk(job.pk, rows):
-            pass
+        try:
+            while _run_chunk(job.pk, rows):
+                pass
+        except ValidationError as error:
+            # The cohort closed while the file was being imported: the job stops with the reason.
+            raise RuntimeError(" ".join(error.messages)) from None
 
     return job_execute(ImportJob, import_job_id, work, error_message="%(error)s")
 
@@ -180,6 +184,7 @@ def _run_chunk(import_job_id: int, rows: list[dict]) -> bool:
     chunk = rows[job.processed_rows : job.processed_rows + CHUNK]
     if not chunk:
         return False
+    require_open(job.cohort)
     outcomes = _invite_rows(job, chunk)
     for row, outcome in zip(chunk, outcomes, strict=True):
         if outcome is None or outcome.get("answers"):

@@ -18,7 +18,7 @@ from mentorship.zones import site_date, site_today
 from ..enums import Kind, ResponseStatus, SendTrigger
 from ..models import Delivery, Questionnaire, Response, SendOccurrence, SendRule
 from ..scheduling import current_occurrence, rule_bounds, rule_is_due
-from .builder import questionnaire_duplicate
+from .builder import AFTER_CLOSE_KINDS, questionnaire_duplicate, require_editable
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ def questionnaire_deliver(
             questionnaire = (
                 Questionnaire.objects.select_for_update().select_related("cohort__program").get(pk=questionnaire.pk)
             )
+            # A closed cohort sends nothing new but what goes to graduates after the program.
+            require_editable(questionnaire.cohort, questionnaire.kind)
             if questionnaire.is_closed:
                 return []
             targets = recipients(questionnaire=questionnaire, today=today).exclude(
@@ -145,6 +147,7 @@ def recurring_rule_send(*, rule: SendRule, today: datetime.date | None = None) -
     today = today or site_today()
     source = rule.questionnaire
     cohort = source.cohort
+    require_editable(cohort, source.kind)
     start, end = rule_bounds(rule, cohort, phases_entered(cohort=cohort))
     due_on = current_occurrence(start=start, end=end, every=rule.repeat_every or 0, unit=rule.repeat_unit, today=today)
     if due_on is None:
@@ -174,8 +177,11 @@ def rules_send_due(*, today: datetime.date | None = None) -> int:
     questionnaire (each occurrence) is its own transaction."""
     today = today or site_today()
     now = timezone.now()
-    rules = SendRule.objects.select_related("questionnaire__cohort__program", "questionnaire__created_by").filter(
-        Q(questionnaire__closes_at__isnull=True) | Q(questionnaire__closes_at__gt=now)
+    rules = (
+        SendRule.objects.select_related("questionnaire__cohort__program", "questionnaire__created_by")
+        .filter(Q(questionnaire__closes_at__isnull=True) | Q(questionnaire__closes_at__gt=now))
+        # A closed cohort's rules wait for a reopen, except the surveys sent after the program.
+        .exclude(Q(questionnaire__cohort__phase=CohortPhase.CLOSED) & ~Q(questionnaire__kind__in=AFTER_CLOSE_KINDS))
     )
     sent = 0
     for rule in rules:

@@ -199,7 +199,11 @@ def questionnaire_send(request, pk: int):
         # Nobody could fill it from the email's link now.
         messages.error(request, PHASE_MESSAGES["fill_application"])
         return redirect(questionnaire)
-    sent = sending.questionnaire_deliver(questionnaire=questionnaire)
+    try:
+        sent = sending.questionnaire_deliver(questionnaire=questionnaire)
+    except ValidationError as error:
+        flash_errors(request, error)
+        return redirect(questionnaire)
     if sent:
         messages.success(
             request,
