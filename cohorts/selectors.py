@@ -101,6 +101,12 @@ FUNNEL_HELP = {
 }
 
 
+def funnel_stages(funnel: dict[str, int]) -> list[str]:
+    """The stages to show: the funnel starts at the cohort's first real step, the
+    invitations when any were sent, else the applications (never "Invited 0")."""
+    return [stage for stage in FUNNEL_STAGES if stage != "invited" or funnel.get("invited")]
+
+
 def cohort_funnel(*, cohort: Cohort) -> dict[str, int]:
     """Counts of people at each stage: two queries whatever the cohort's size."""
     return cohort_funnels(cohorts=[cohort])[cohort.pk]

@@ -266,7 +266,11 @@ def cohort_coordinators(*, cohort: Cohort) -> list[User]:
     )
 
 
-def proposal_scores(*, cohort_ids: list[int]) -> list[tuple[int, str, float | None]]:
-    """(cohort id, status, score) of every proposal of these cohorts, for the outcomes
-    report. One query."""
-    return list(Proposal.objects.filter(cohort__in=cohort_ids).values_list("cohort_id", "status", "score"))
+def proposal_scores(*, cohort_ids: list[int]) -> list[tuple[int, str, float | None, bool]]:
+    """(cohort id, status, score, published) of every proposal of these cohorts, for the
+    outcomes report. One query."""
+    return list(
+        Proposal.objects.filter(cohort__in=cohort_ids)
+        .annotate(published=Q(pair__isnull=False))
+        .values_list("cohort_id", "status", "score", "published")
+    )

@@ -160,10 +160,12 @@ def cadence_kept(
     graduated or ended, or today): the same rule as the pair's health in the meetings app,
     applied over the whole period rather than on one day. The first meeting was held within
     ``first_meeting_days`` of being matched, and no gap between meetings held, nor between
-    the last one and ``until``, was longer than the cadence plus ``grace_days``."""
+    the last one and ``until``, was longer than the cadence plus ``grace_days``. A pair that
+    has not met has not kept it, however recently it was matched: the report counts pairs
+    that met on their cadence, not pairs with nothing due yet."""
     days = sorted(d for d in held_on if matched_on <= d <= until)
     if not days:
-        return (until - matched_on).days <= first_meeting_days
+        return False
     if (days[0] - matched_on).days > first_meeting_days:
         return False
     allowed = cadence_days + grace_days

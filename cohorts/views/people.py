@@ -19,7 +19,7 @@ from ..enums import EnrollmentStatus
 from ..forms import BulkDecisionForm, PeopleFilterForm
 from ..hooks import dashboard_panels
 from ..models import Enrollment
-from ..selectors import FUNNEL_HELP, FUNNEL_STAGES, cohort_funnel, people_table, required_module_counts
+from ..selectors import FUNNEL_HELP, cohort_funnel, funnel_stages, people_table, required_module_counts
 from ..services import enrollment as enrollment_services
 
 PAGE_SIZE = 25
@@ -59,7 +59,7 @@ def cohort_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "cohort": cohort,
         "form": form,
         "page": page,
-        "funnel": [(stage, FUNNEL_LABELS[stage], funnel[stage], FUNNEL_HELP[stage]) for stage in FUNNEL_STAGES],
+        "funnel": [(stage, FUNNEL_LABELS[stage], funnel[stage], FUNNEL_HELP[stage]) for stage in funnel_stages(funnel)],
         "required": required,
         "can_manage": request.user.has_perm("cohorts.manage_cohort", cohort),
         "query": query.urlencode(),

@@ -39,8 +39,25 @@ class StatusScores:
 
 @dataclass
 class MatchingFigures:
+    """``pairs`` made in the cohort (any status now) and the ``people`` in them; of the
+    proposals, how many were ``published`` as pairs and their scores; every proposal by
+    status."""
+
     statuses: list[StatusScores]
     scores: list[float] = field(default_factory=list)
+    pairs: int = 0
+    people: int = 0
+    published: int = 0
+    published_scores: list[float] = field(default_factory=list)
+
+    @property
+    def published_mean(self) -> float | None:
+        return round(statistics.fmean(self.published_scores), 3) if self.published_scores else None
+
+    @property
+    def unproposed(self) -> int:
+        """Pairs made without a proposal recorded here (brought in, or made before)."""
+        return max(self.pairs - self.published, 0)
 
     @property
     def proposals(self) -> int:
@@ -60,6 +77,10 @@ class MeetingFigures:
     @property
     def kept_share(self) -> float | None:
         return percent(self.kept, self.pairs)
+
+    @property
+    def never_met(self) -> int:
+        return self.held.get(0, 0)
 
     @property
     def held_total(self) -> int:

@@ -109,11 +109,16 @@ def _training(cohort_ids: list[int], required: dict[int, dict[str, int]]) -> dic
 
 def _matching(cohort_ids: list[int]) -> dict[int, MatchingFigures]:
     by_cohort: dict[int, dict[str, list[float]]] = {pk: defaultdict(list) for pk in cohort_ids}
-    for cohort_id, status, score in proposal_scores(cohort_ids=cohort_ids):
+    published: dict[int, list[float]] = {pk: [] for pk in cohort_ids}
+    for cohort_id, status, score, is_published in proposal_scores(cohort_ids=cohort_ids):
         by_cohort[cohort_id][status].append(float(score) if score is not None else None)
+        if is_published:
+            published[cohort_id].append(float(score) if score is not None else None)
     result = {}
     for cohort_id, statuses in by_cohort.items():
         figures = MatchingFigures(statuses=[])
+        figures.published = len(published[cohort_id])
+        figures.published_scores = [s for s in published[cohort_id] if s is not None]
         for status in sorted(statuses):
             scores = [s for s in statuses[status] if s is not None]
             figures.statuses.append(
@@ -196,11 +201,8 @@ def _with_cadence_kept(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[
             last_day=Subquery(in_period.values("pair").annotate(d=Max("day")).values("d")),
         )
         .annotate(
+            # A pair that never met (no first day) did not keep it: the default.
             cadence_kept=Case(
-                When(
-                    Q(first_day__isnull=True) & Q(LessThanOrEqual(F("until") - F("matched_on"), NO_CONTACT_DAYS)),
-                    then=True,
-                ),
                 When(
                     Q(first_day__isnull=False)
                     & Q(LessThanOrEqual(F("first_day") - F("matched_on"), NO_CONTACT_DAYS))
@@ -307,9 +309,7 @@ def _projects(cohort_ids: list[int]) -> dict[int, ProjectFigures]:
             submitted=Count("pk", filter=Q(Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"))))),
             in_programme=Count(
                 "pk",
-                filter=Q(
-                    Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"), position__isnull=False))
-                ),
+                filter=Q(Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"), position__isnull=False))),
             ),
         )
     )
@@ -412,6 +412,12 @@ def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Ou
     checkins = checkins_by_cohort(cohorts=cohorts)
     questions = _survey_questions(checkins, cohort_ids)
 
+    for cohort_id, figures in matching.items():
+        # The matching figures start from the pairs made, whether or not a proposal of this
+        # application led to them (a cohort brought in with its pairs has none).
+        figures.pairs = graduation[cohort_id].pairs
+        figures.people = funnels[cohort_id]["matched"]
+
     per_cohort = [
         CohortOutcomes(
             cohort=cohort,
@@ -436,6 +442,10 @@ def outcomes(*, cohorts: list[Cohort], today: datetime.date | None = None) -> Ou
         for status in figures.statuses:
             statuses[status.status].append(status)
     total_matching = MatchingFigures(
+        pairs=sum(f.pairs for f in matching.values()),
+        people=sum(f.people for f in matching.values()),
+        published=sum(f.published for f in matching.values()),
+        published_scores=[s for f in matching.values() for s in f.published_scores],
         statuses=[
             StatusScores(
                 status=key,

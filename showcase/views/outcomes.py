@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
+from cohorts.selectors import funnel_stages
 from mentorship.selectors import programs_for
 from mentorship.spreadsheets import csv_safe
 from questionnaires.enums import QuestionType
@@ -19,15 +20,16 @@ from .access import cohort_for
 
 
 def funnel_labels() -> dict[str, str]:
+    """Each stage says that it counts people (the pairs' figures say pairs)."""
     return {
-        "invited": _("Invited"),
-        "applied": _("Applied"),
-        "accepted": _("Accepted"),
-        "trained": _("Trained"),
-        "matched": _("Matched"),
-        "active": _("In an active pair"),
-        "graduated": _("Graduated"),
-        "withdrawn": _("Withdrawn"),
+        "invited": _("People invited"),
+        "applied": _("People who applied"),
+        "accepted": _("People accepted"),
+        "trained": _("People trained"),
+        "matched": _("People matched"),
+        "active": _("People in an active pair"),
+        "graduated": _("People in a graduated pair"),
+        "withdrawn": _("People who withdrew"),
     }
 
 
@@ -46,7 +48,7 @@ def charts_for(figures: CohortOutcomes, prefix: str) -> dict:
         "funnel": bar_chart(
             chart_id=f"{prefix}-funnel",
             title=_("Funnel: people at each stage"),
-            bars=[Bar(labels[stage], count) for stage, count in figures.funnel.items()],
+            bars=[Bar(labels[stage], figures.funnel[stage]) for stage in funnel_stages(figures.funnel)],
         ),
         "training": bar_chart(
             chart_id=f"{prefix}-training",
@@ -67,10 +69,10 @@ def charts_for(figures: CohortOutcomes, prefix: str) -> dict:
             chart_id=f"{prefix}-graduation",
             title=_("Pairs by outcome"),
             bars=[
-                Bar(_("Graduated"), figures.graduation.graduated),
-                Bar(_("Still active"), figures.graduation.active),
-                Bar(_("Ended at the end of a term"), figures.graduation.ended_at_term),
-                Bar(_("Ended early"), figures.graduation.ended_early),
+                Bar(_("Pairs graduated"), figures.graduation.graduated),
+                Bar(_("Pairs still active"), figures.graduation.active),
+                Bar(_("Pairs ended at the end of a term"), figures.graduation.ended_at_term),
+                Bar(_("Pairs ended early"), figures.graduation.ended_early),
             ],
         ),
         "response_rates": bar_chart(
@@ -141,7 +143,7 @@ def _context(report: Outcomes, figures: CohortOutcomes, prefix: str) -> dict:
         "report": report,
         "figures": figures,
         "charts": charts_for(figures, prefix),
-        "funnel_rows": [(labels[stage], count) for stage, count in figures.funnel.items()],
+        "funnel_rows": [(labels[stage], figures.funnel[stage]) for stage in funnel_stages(figures.funnel)],
         "months": MONTHS,
         "checkins": [figures.surveys.checkins[m] for m in MONTHS],
     }
@@ -205,7 +207,9 @@ def outcomes_program(request: HttpRequest, pk: int) -> HttpResponse:
 def figure_rows(figures: CohortOutcomes) -> list[tuple[str, str, object]]:
     """(section, measure, value) for every figure of the report."""
     labels = funnel_labels()
-    rows: list[tuple[str, str, object]] = [(_("Funnel"), labels[s], n) for s, n in figures.funnel.items()]
+    rows: list[tuple[str, str, object]] = [
+        (_("Funnel"), labels[s], figures.funnel[s]) for s in funnel_stages(figures.funnel)
+    ]
     for role, label in (("mentee", _("Mentees")), ("mentor", _("Mentors"))):
         training = figures.training[role]
         rows += [
@@ -214,6 +218,10 @@ def figure_rows(figures: CohortOutcomes) -> list[tuple[str, str, object]]:
             (_("Training"), _("%(role)s trained (%%)") % {"role": label}, training.share),
         ]
     if figures.matching is not None:
+        rows.append((_("Matching"), _("Pairs matched"), figures.matching.pairs))
+        rows.append((_("Matching"), _("People matched"), figures.matching.people))
+        rows.append((_("Matching"), _("Pairs published from a proposal"), figures.matching.published))
+        rows.append((_("Matching"), _("Average score of the published pairs"), figures.matching.published_mean))
         rows.append((_("Matching"), _("Proposals"), figures.matching.proposals))
         rows.append((_("Matching"), _("Average score"), figures.matching.mean))
         for status in figures.matching.statuses:
@@ -226,6 +234,7 @@ def figure_rows(figures: CohortOutcomes) -> list[tuple[str, str, object]]:
         (_("Meetings"), _("Meetings held per pair"), meetings.held_mean),
         (_("Meetings"), _("Pairs that kept the cadence"), meetings.kept),
         (_("Meetings"), _("Pairs that kept the cadence (%)"), meetings.kept_share),
+        (_("Meetings"), _("Pairs that never met"), meetings.never_met),
     ]
     projects = figures.projects
     rows += [
@@ -240,7 +249,7 @@ def figure_rows(figures: CohortOutcomes) -> list[tuple[str, str, object]]:
         (_("Graduation and retention"), _("Pairs"), grad.pairs),
         (_("Graduation and retention"), _("Pairs graduated"), grad.graduated),
         (_("Graduation and retention"), _("Pairs graduated (%)"), grad.graduated_share),
-        (_("Graduation and retention"), _("Graduated by exception"), grad.overridden),
+        (_("Graduation and retention"), _("Pairs graduated by exception"), grad.overridden),
         (_("Graduation and retention"), _("Pairs still active"), grad.active),
         (_("Graduation and retention"), _("Pairs ended early"), grad.ended_early),
         (_("Graduation and retention"), _("Pairs ended at the end of a term"), grad.ended_at_term),
@@ -249,14 +258,14 @@ def figure_rows(figures: CohortOutcomes) -> list[tuple[str, str, object]]:
         (_("Graduation and retention"), _("People who asked to be re-matched"), grad.rematch_requests),
         (_("Graduation and retention"), _("People accepted"), grad.accepted),
         (_("Graduation and retention"), _("People withdrawn"), grad.withdrawn),
-        (_("Graduation and retention"), _("Retention (%)"), grad.retention),
+        (_("Graduation and retention"), _("Retention of people (%)"), grad.retention),
     ]
     for months in MONTHS:
         checkin = figures.surveys.checkins[months]
         section = _("Check-in at %(n)d months") % {"n": months}
         rows += [
-            (section, _("Sent"), checkin.delivered),
-            (section, _("Answered"), checkin.submitted),
+            (section, _("People sent"), checkin.delivered),
+            (section, _("People who answered"), checkin.submitted),
             (section, _("Response rate (%)"), checkin.rate),
         ]
         for question in figures.surveys.questions:

@@ -186,3 +186,41 @@ def test_matching_scores_by_status(cohort):
         ("rejected", "Rejected", 1, 0.2),
     ]
     assert (matching.proposals, matching.mean) == (3, round((0.8 + 0.6 + 0.2) / 3, 3))
+
+
+def test_matching_figures_start_from_the_pairs_made(cohort):
+    published = ProposalFactory(run__cohort=cohort, score=0.8, status="approved")
+    published.pair = PairFactory(cohort=cohort, mentee=published.mentee, mentor=published.mentor)
+    published.save()
+    ProposalFactory(run__cohort=cohort, score=0.4, status="rejected")
+    PairFactory(cohort=cohort)  # made without a proposal (brought in with the cohort)
+
+    report = outcomes(cohorts=[cohort, CohortFactory(program=cohort.program)])
+
+    matching = report.per_cohort[0].matching
+    assert (matching.pairs, matching.people, matching.published, matching.unproposed) == (2, 4, 1, 1)
+    assert (matching.published_mean, matching.proposals) == (0.8, 2)
+    assert report.per_cohort[1].matching.pairs == 0
+    assert (report.total.matching.pairs, report.total.matching.published_mean) == (2, 0.8)
+
+
+def test_a_pair_that_never_met_did_not_keep_its_cadence_however_young(cohort):
+    young = PairFactory(cohort=cohort, matched_at=NOW - datetime.timedelta(days=3))
+    met = PairFactory(cohort=cohort, matched_at=NOW - datetime.timedelta(days=10))
+    _held(met, [2])
+
+    meetings = outcomes(cohorts=[cohort]).per_cohort[0].meetings
+
+    assert (meetings.pairs, meetings.kept, meetings.never_met) == (2, 1, 1)
+    assert not young.meetings.exists()
+
+
+def test_the_funnel_starts_at_the_invitations_only_when_some_were_sent(cohort):
+    from cohorts.models import Invitation
+    from cohorts.selectors import cohort_funnel, funnel_stages
+
+    EnrollmentFactory(cohort=cohort)
+    assert funnel_stages(cohort_funnel(cohort=cohort))[0] == "applied"
+
+    Invitation.objects.create(cohort=cohort, email="ada@example.org", role="mentee")
+    assert funnel_stages(cohort_funnel(cohort=cohort))[:2] == ["invited", "applied"]

@@ -135,7 +135,7 @@ MATCHED = D(2026, 1, 1)
         ([D(2026, 1, 10), D(2026, 2, 1)], D(2026, 2, 5), False),  # a 22-day gap on a 14-day cadence
         ([D(2026, 1, 10), D(2026, 1, 31)], D(2026, 2, 5), True),  # 21 days: cadence plus the grace week
         ([D(2026, 1, 10)], D(2026, 2, 10), False),  # silent at the end
-        ([], D(2026, 1, 10), True),  # matched nine days ago, nothing due yet
+        ([], D(2026, 1, 10), False),  # matched nine days ago: nothing due yet, but not met either
         ([], D(2026, 1, 20), False),
         # Meetings outside the period (before the match, after the end) do not count.
         ([D(2025, 12, 20), D(2026, 3, 1)], D(2026, 1, 20), False),

@@ -146,7 +146,7 @@ def test_the_csv_export(client, cohort, coordinator):
     assert rows[0] == ["Cohort", "Section", "Measure", "Value"]
     by_measure = {(r[1], r[2]): r[3] for r in rows[1:]}
     assert by_measure[("Graduation and retention", "Pairs graduated")] == "2"
-    assert by_measure[("Graduation and retention", "Retention (%)")] == "80.0"
+    assert by_measure[("Graduation and retention", "Retention of people (%)")] == "80.0"
     assert by_measure[("Check-in at 6 months", "Response rate (%)")] == "100.0"
     assert by_measure[("Check-in at 6 months", "Goals reached? (average)")] == "4.0"
     assert by_measure[("Check-in at 18 months", "Response rate (%)")] == ""
