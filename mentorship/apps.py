@@ -12,4 +12,9 @@ class MentorshipConfig(AppConfig):
         # After django-celery-beat's tables exist: the schedule is there before beat first runs.
         post_migrate.connect(beat_schedule_sync, sender=self, dispatch_uid="mentorship-beat-schedule")
 
+        from .sites import site_record_sync  # noqa: PLC0415
+
+        # After django.contrib.sites made its "example.com" record (its app comes first).
+        post_migrate.connect(site_record_sync, sender=self, dispatch_uid="mentorship-site-record")
+
         from . import api  # noqa: F401, PLC0415 -- registers the app's REST endpoints
