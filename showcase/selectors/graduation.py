@@ -97,6 +97,17 @@ def eligible_filter(*, rule: GraduationRule) -> Q:
     return condition
 
 
+def default_graduation_filter(*, cohort: Cohort) -> str:
+    """What the graduation page shows first: the pairs still to graduate while there are
+    any, else the graduated ones (a closed cohort), else every pair. One query."""
+    statuses = set(Pair.objects.filter(cohort=cohort).values_list("status", flat=True).distinct())
+    if PairStatus.ACTIVE in statuses:
+        return GraduationFilter.TO_GRADUATE
+    if PairStatus.GRADUATED in statuses:
+        return GraduationFilter.GRADUATED
+    return GraduationFilter.ALL
+
+
 def graduation_pairs(
     *, cohort: Cohort, rule: GraduationRule, show: str = GraduationFilter.TO_GRADUATE
 ) -> QuerySet[Pair]:

@@ -75,11 +75,14 @@ def pair_graduate(
     ).get()
     criteria = criteria_of(annotated, rule=rule)
     if not criteria.eligible and not override_reason:
-        raise ValidationError(
+        missing = _missing_text(criteria.missing)
+        error = ValidationError(
             _("%(pair)s has not finished what the program asks (%(missing)s). Give a reason to graduate it anyway.")
-            % {"pair": annotated, "missing": _missing_text(criteria.missing)},
+            % {"pair": annotated, "missing": missing},
             code="not_eligible",
         )
+        error.missing = missing  # for pairs_graduate, which lists such pairs in one message
+        raise error
     now = now or timezone.now()
     # Conditional, and the graduation row is unique per pair: where the row lock above is
     # not enforced (SQLite), a double click still graduates the pair once and says so.
@@ -121,8 +124,13 @@ def pair_graduate(
 
 @dataclass
 class BulkGraduation:
+    """``skipped`` holds every reason a pair was not graduated; ``not_eligible`` the pairs
+    that only lacked a reason to graduate them anyway (with what they miss), so that the
+    page lists them in one message instead of one warning each."""
+
     graduated: list[Graduation] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    not_eligible: list[tuple[Pair, str]] = field(default_factory=list)
 
 
 def pairs_graduate(
@@ -140,5 +148,8 @@ def pairs_graduate(
         try:
             result.graduated.append(pair_graduate(pair=pair, by=by, override_reason=override_reason))
         except ValidationError as error:
-            result.skipped.extend(error.messages)
+            if getattr(error, "code", None) == "not_eligible":
+                result.not_eligible.append((pair, getattr(error, "missing", "")))
+            else:
+                result.skipped.extend(error.messages)
     return result

@@ -15,7 +15,14 @@ from mentorship.form_errors import errors_to_form, flash_errors, flash_form_erro
 from ..enums import GraduationFilter
 from ..forms import GraduateForm, GraduationFilterForm, GraduationSettingsForm
 from ..policies import default_min_meetings
-from ..selectors.graduation import criteria_of, final_survey_candidates, graduation_pairs, graduation_rule, settings_of
+from ..selectors.graduation import (
+    criteria_of,
+    default_graduation_filter,
+    final_survey_candidates,
+    graduation_pairs,
+    graduation_rule,
+    settings_of,
+)
 from ..services import graduation as services
 from .access import cohort_for, graduation_for
 
@@ -26,7 +33,7 @@ def graduation_list(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohort_for(request, pk, "showcase.manage_graduation")
     filter_form = GraduationFilterForm(request.GET or None)
     show = filter_form.cleaned_data["show"] if filter_form.is_valid() and filter_form.cleaned_data["show"] else ""
-    show = show or GraduationFilter.TO_GRADUATE
+    show = show or default_graduation_filter(cohort=cohort)
     rule = graduation_rule(cohort=cohort)
     page = Paginator(graduation_pairs(cohort=cohort, rule=rule, show=show), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(pair, criteria_of(pair, rule=rule)) for pair in page.object_list]
@@ -77,6 +84,21 @@ def graduation_graduate(request: HttpRequest, pk: int) -> HttpResponse:
                         len(result.graduated),
                     )
                     % {"n": len(result.graduated)},
+                )
+            if result.not_eligible:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(n)d pair has not finished what the program asks, so it was not graduated: %(pairs)s. "
+                        "To graduate it anyway, choose it again and give the reason.",
+                        "%(n)d pairs have not finished what the program asks, so they were not graduated: %(pairs)s. "
+                        "To graduate them anyway, choose them again and give the reason.",
+                        len(result.not_eligible),
+                    )
+                    % {
+                        "n": len(result.not_eligible),
+                        "pairs": "; ".join(f"{pair} ({missing})" for pair, missing in result.not_eligible),
+                    },
                 )
             for message in result.skipped:
                 messages.warning(request, message)

@@ -418,9 +418,12 @@ def test_pairs_graduate_graduates_the_eligible_and_skips_the_others(
     )
 
     assert [g.pair for g in result.graduated] == [eligible]
-    assert result.skipped == [
-        f"{short} has not finished what the program asks (not enough meetings held; no project submitted to the "
-        "showcase; the final survey is not answered by both). Give a reason to graduate it anyway."
+    assert result.skipped == []
+    assert result.not_eligible == [
+        (
+            short,
+            "not enough meetings held; no project submitted to the showcase; the final survey is not answered by both",
+        )
     ]
     assert list(Pair.objects.filter(status=PairStatus.GRADUATED)) == [eligible]
 

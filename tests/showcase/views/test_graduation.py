@@ -94,6 +94,42 @@ def test_graduate_together_skips_the_ineligible_without_a_reason(
     assert list(Pair.objects.filter(status=PairStatus.GRADUATED)) == [eligible]
 
 
+def test_graduating_many_without_a_reason_lists_them_in_one_message(client, showcase_cohort, coordinator):
+    pairs = [PairFactory(cohort=showcase_cohort) for _ in range(12)]
+    client.force_login(coordinator)
+
+    response = client.post(
+        _url("graduation-graduate", showcase_cohort.pk), {"pairs": [p.pk for p in pairs]}, follow=True
+    )
+
+    warnings = [str(m) for m in response.context["messages"]]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("12 pairs have not finished what the program asks, so they were not graduated: ")
+    assert warnings[0].endswith("To graduate them anyway, choose them again and give the reason.")
+    for pair in pairs:
+        assert f"{pair} (not enough meetings held" in warnings[0]
+    assert not Pair.objects.filter(status=PairStatus.GRADUATED).exists()
+
+
+def test_the_page_opens_on_pairs_to_show(client, cohort, coordinator):
+    """Active pairs first; in a closed cohort, whose pairs all finished, the graduated ones."""
+    client.force_login(coordinator)
+    graduated = PairFactory(cohort=cohort, status=PairStatus.GRADUATED)
+    GraduationFactory(pair=graduated)
+    ended = PairFactory(cohort=cohort, status=PairStatus.ENDED)
+
+    closed = client.get(_url("graduation-list", cohort.pk))
+
+    assert closed.context["show"] == "graduated"
+    assert [p for p, _c in closed.context["rows"]] == [graduated]
+    assert "No pair to show" not in closed.content.decode()
+
+    active = PairFactory(cohort=cohort)
+    assert [p for p, _c in client.get(_url("graduation-list", cohort.pk)).context["rows"]] == [active]
+    Pair.objects.filter(cohort=cohort).exclude(pk=ended.pk).delete()
+    assert client.get(_url("graduation-list", cohort.pk)).context["show"] == "all"
+
+
 def test_graduate_together_with_a_reason(client, showcase_cohort, coordinator):
     pairs = [PairFactory(cohort=showcase_cohort) for _ in range(2)]
     client.force_login(coordinator)
@@ -195,8 +231,11 @@ def test_graduation_page_queries_do_not_grow(
     client.force_login(coordinator)
     client.get(_url("graduation-list", showcase_cohort.pk))
 
-    with django_assert_num_queries(11):
+    # 12 with the query that picks the filter to open on; 11 with a filter chosen.
+    with django_assert_num_queries(12):
         response = client.get(_url("graduation-list", showcase_cohort.pk))
+    with django_assert_num_queries(11):
+        client.get(_url("graduation-list", showcase_cohort.pk) + "?show=active")
 
     assert len(response.context["rows"]) == item_count
 
