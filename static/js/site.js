@@ -37,3 +37,24 @@ if (browserTimeZone) {
     offer.hidden = false;
   });
 }
+
+// A form that failed shows its error summary at the top: move focus there, so that it is read
+// out and the keyboard starts from it; a link in it moves focus to the field it names.
+function focusErrorSummary(root) {
+  if (!root?.querySelector) return;
+  const summary = root.matches?.("[data-error-summary]") ? root : root.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+}
+document.addEventListener("DOMContentLoaded", () => focusErrorSummary(document));
+// Only what a swap brought in: the unread-count poll must never pull focus back to the summary.
+document.addEventListener("htmx:afterSwap", (event) => focusErrorSummary(event.target));
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) return;
+  const field = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  if (!field) return;
+  event.preventDefault();
+  field.focus();
+  const label = field.labels?.[0] || field.closest("fieldset")?.querySelector("legend");
+  (label || field).scrollIntoView({ block: "start" });
+});

@@ -52,7 +52,7 @@ def test_coordinator_builds_from_template_mentee_fills_and_coordinator_reads(liv
     expect(page.get_by_text("Your draft was saved.")).to_be_visible()
     expect(page.get_by_label("What do you want from the program?")).to_have_value("Lead a data project end to end.")
     page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("Some answers need your attention")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Please correct the following")).to_be_focused()
     page.get_by_label("Which time zone do you live in?").select_option("Africa/Lagos")
     page.get_by_label("Which country do you live in?").select_option("NG")
     page.get_by_label("Technical craft").check()
