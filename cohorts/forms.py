@@ -34,6 +34,11 @@ class CohortForm(SensibleDatesMixin, forms.ModelForm):
     def __init__(self, *args, program, **kwargs):
         self.program = program
         super().__init__(*args, **kwargs)
+        # A phase the program leaves out has no date to set.
+        if not program.uses_training:
+            del self.fields["training_due_on"]
+        if not program.uses_showcase:
+            del self.fields["showcase_on"]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

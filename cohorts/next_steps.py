@@ -35,7 +35,7 @@ def cohort_next_steps(enrollment: Enrollment) -> list[NextStep]:
                 order=15,
             )
         )
-    if cohort.phase in (CohortPhase.ENROLLMENT, CohortPhase.TRAINING, CohortPhase.LAUNCH):
+    if cohort.program.uses_training and cohort.phase in (CohortPhase.ENROLLMENT, CohortPhase.TRAINING, CohortPhase.LAUNCH):
         modules = [m for m in TrainingModule.objects.filter(cohort=cohort, required=True) if m.is_for(enrollment.role)]
         done = set(enrollment.training_completions.values_list("module_id", flat=True))
         left = [m for m in modules if m.pk not in done]

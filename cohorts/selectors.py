@@ -74,7 +74,10 @@ def with_training_progress(queryset: QuerySet[Enrollment]) -> QuerySet[Enrollmen
 
 
 def people_behind_on_training(*, cohort: Cohort) -> list[Enrollment]:
-    """Accepted participants who have not completed every required module of their role."""
+    """Accepted participants who have not completed every required module of their role
+    (nobody, in a program without training)."""
+    if not cohort.program.uses_training:
+        return []
     totals = required_module_counts(cohort=cohort)
     if not any(totals.values()):
         return []

@@ -51,7 +51,17 @@ class ProgramForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = ["name", "description", "is_active", "required_emails"]
+        fields = [
+            "name",
+            "description",
+            "is_active",
+            "required_emails",
+            "uses_training",
+            "uses_showcase",
+            "graduation_min_contacts",
+            "graduation_requires_project",
+            "graduation_requires_final_survey",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, organization, **kwargs):

@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -145,6 +146,36 @@ class Program(models.Model):
     # Kinds of email (see mentorship.notifications.KINDS) that participants of this program
     # receive right away whatever their own preferences say.
     required_emails = models.JSONField(_("emails people cannot turn off"), default=list, blank=True)
+    # The program's rules, which every cohort of it follows (read through cohorts.phases and
+    # the showcase app's graduation rule).
+    uses_training = models.BooleanField(
+        _("training phase"),
+        default=True,
+        help_text=_("Participants complete training modules between enrollment and launch. Off: cohorts skip it."),
+    )
+    uses_showcase = models.BooleanField(
+        _("showcase phase"),
+        default=True,
+        help_text=_("Mentees present independent projects at an end-of-program showcase. Off: cohorts skip it."),
+    )
+    graduation_min_contacts = models.PositiveSmallIntegerField(
+        _("meetings or contacts held to graduate, at least"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Meetings held and past contacts recorded (calls, emails, chats) both count. Empty: two thirds of what "
+            "the term and the cadence allow. A cohort may set its own number on its graduation page."
+        ),
+    )
+    graduation_requires_project = models.BooleanField(
+        _("a showcase project is required to graduate"), default=True
+    )
+    graduation_requires_final_survey = models.BooleanField(
+        _("the final survey is required to graduate"),
+        default=True,
+        help_text=_("Both people answer the cohort's final survey (its latest check-in unless the cohort chose one)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,6 +190,16 @@ class Program(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mentorship:program-detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.graduation_requires_project and not self.uses_showcase:
+            raise ValidationError(
+                {
+                    "graduation_requires_project": _(
+                        "Projects are submitted to the showcase: keep the showcase phase to require one."
+                    )
+                }
+            )
 
 
 class SentEmail(models.Model):

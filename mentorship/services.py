@@ -29,6 +29,15 @@ def membership_set(*, organization: Organization, user: User, role: str) -> Orga
     return membership
 
 
+PROGRAM_RULES = (
+    "uses_training",
+    "uses_showcase",
+    "graduation_min_contacts",
+    "graduation_requires_project",
+    "graduation_requires_final_survey",
+)
+
+
 def program_create(
     *,
     organization: Organization,
@@ -36,27 +45,63 @@ def program_create(
     description: str = "",
     is_active: bool = True,
     required_emails: list[str] | None = None,
+    **rules: object,
 ) -> Program:
+    """A program; ``rules`` are its settings (``PROGRAM_RULES``), the model's defaults otherwise."""
+    unknown = set(rules) - set(PROGRAM_RULES)
+    if unknown:
+        raise ValueError(f"unknown program settings: {sorted(unknown)}")
     program = Program(
         organization=organization,
         name=name,
         description=description,
         is_active=is_active,
         required_emails=list(required_emails or []),
+        **rules,
     )
     program.full_clean()
     program.save()
     return program
 
 
+def _rules_change_check(program: Program, rules: dict) -> None:
+    """A phase cannot be turned off while one of the program's cohorts is in it."""
+    # The instance may already carry the new values (a model form sets them): compare with the stored ones.
+    stored = Program.objects.filter(pk=program.pk).values("uses_training", "uses_showcase").first() or {}
+    errors = {}
+    for field, phase, message in (
+        ("uses_training", "training", _("%(names)s is in training now; move it on before turning training off.")),
+        ("uses_showcase", "showcase", _("%(names)s is in the showcase now; close it before turning the showcase off.")),
+    ):
+        if rules.get(field) is False and stored.get(field):
+            busy = list(program.cohorts.filter(phase=phase).values_list("name", flat=True))
+            if busy:
+                errors[field] = message % {"names": ", ".join(busy)}
+    if errors:
+        raise ValidationError(errors)
+
+
 def program_update(
-    *, program: Program, name: str, description: str, is_active: bool, required_emails: list[str] | None = None
+    *,
+    program: Program,
+    name: str,
+    description: str,
+    is_active: bool,
+    required_emails: list[str] | None = None,
+    **rules: object,
 ) -> Program:
+    """Change a program and its settings; every cohort of it follows the settings from now on."""
+    unknown = set(rules) - set(PROGRAM_RULES)
+    if unknown:
+        raise ValueError(f"unknown program settings: {sorted(unknown)}")
+    _rules_change_check(program, rules)
     program.name = name
     program.description = description
     program.is_active = is_active
     if required_emails is not None:
         program.required_emails = list(required_emails)
+    for field, value in rules.items():
+        setattr(program, field, value)
     program.full_clean()
     program.save()
     return program

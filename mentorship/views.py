@@ -15,6 +15,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from . import services
 from .enums import OrgRole
+from .form_errors import errors_to_form
 from .forms import ProfileForm, ProgramForm
 from .selectors import organizations_for, programs_for
 
@@ -105,7 +106,11 @@ class ProgramCreateView(PermissionRequiredMixin, FormView):
         return {**super().get_context_data(**kwargs), "organization": self.organization}
 
     def form_valid(self, form):
-        program = services.program_create(organization=self.organization, **form.cleaned_data)
+        try:
+            program = services.program_create(organization=self.organization, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("The program “%(name)s” was created.") % {"name": program.name})
         return redirect(program)
 
@@ -136,7 +141,11 @@ class ProgramUpdateView(PermissionRequiredMixin, FormView):
         }
 
     def form_valid(self, form):
-        program = services.program_update(program=self.program, **form.cleaned_data)
+        try:
+            program = services.program_update(program=self.program, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, _("The program was saved."))
         return redirect(program)
 

@@ -1,4 +1,8 @@
-"""What the questionnaires app plugs into cohorts (registered in ``QuestionnairesConfig.ready``)."""
+"""What the questionnaires app plugs into cohorts (registered in ``QuestionnairesConfig.ready``),
+and the registry it offers the apps built on it: who completed a cohort's program, for the
+post-program surveys (the showcase app knows the graduation rule)."""
+
+from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -169,3 +173,25 @@ def _questionnaires_link(cohort, user) -> str | None:
 AREA = CohortArea(
     "questionnaires", gettext_lazy("Questionnaires"), _QUESTIONNAIRE_PAGES, _questionnaires_link, order=30
 )
+
+
+# --- Offered to the apps above: who completed the program -----------------------------------
+
+_completers: list[Callable] = []
+
+
+def register_completers(func: Callable) -> Callable:
+    """``func(cohort, today)`` returns the enrollment ids of those who completed the program
+    under its rule (or None when it cannot say)."""
+    if func not in _completers:
+        _completers.append(func)
+    return func
+
+
+def completed_enrollment_ids(cohort, today) -> set[int] | None:
+    found = None
+    for func in _completers:
+        ids = func(cohort, today)
+        if ids is not None:
+            found = (found or set()) | set(ids)
+    return found

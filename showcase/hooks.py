@@ -119,7 +119,8 @@ def cohort_sections(cohort, user) -> list[Section]:
     mentee_enrollment = cohort.enrollments.filter(
         user=user, role=ParticipantRole.MENTEE, status=EnrollmentStatus.ACCEPTED
     ).first()
-    if mentee_enrollment is not None:
+    showcase_on = cohort.program.uses_showcase
+    if mentee_enrollment is not None and showcase_on:
         sections.append(
             Section(
                 _("Your project"),
@@ -128,7 +129,11 @@ def cohort_sections(cohort, user) -> list[Section]:
                 order=35,
             )
         )
-    elif mine.filter(mentor__user=user, status__in=[PairStatus.ACTIVE, PairStatus.GRADUATED]).exists():
+    elif (
+        showcase_on
+        and mentee_enrollment is None
+        and mine.filter(mentor__user=user, status__in=[PairStatus.ACTIVE, PairStatus.GRADUATED]).exists()
+    ):
         sections.append(
             Section(
                 _("Your mentees' projects"),
@@ -149,7 +154,7 @@ def cohort_sections(cohort, user) -> list[Section]:
                     order=36,
                 )
             )
-    if user.has_perm("showcase.view_showcase", cohort):
+    if showcase_on and user.has_perm("showcase.view_showcase", cohort):
         manage = user.has_perm("showcase.manage_showcase", cohort)
         sections.append(
             Section(
@@ -198,6 +203,8 @@ def cohort_sections(cohort, user) -> list[Section]:
             65,
         ),
     ):
+        if url_name == "showcase:project-list" and not showcase_on:
+            continue
         if user.has_perm(perm, cohort):
             sections.append(Section(title, _url(url_name, cohort.pk), description, order=order))
     return sections

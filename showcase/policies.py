@@ -1,14 +1,19 @@
 """The rules of graduation and of a pair's term, as plain functions (no queries).
 
-Graduation. A pair has finished what the program asks when:
+Graduation. A pair has finished what the program asks when (each rule a setting of the
+program, which its cohorts follow):
 
-1. it held at least N meetings (meetings logged as held). N is the cohort's setting
-   (``GraduationSettings.min_meetings``) or, when the coordinator left it empty, two thirds
-   of the meetings the term and the cadence allow, rounded down and at least one: a
-   three-month term at the default two-week cadence allows 6 meetings, so 4 are asked.
-   Two thirds leaves room for holidays and a cancelled meeting or two;
-2. the mentee's project was submitted to the cohort's showcase;
-3. both people answered the cohort's final survey. The questionnaires app has no
+1. it held at least N meetings or contacts (meetings logged as held and past contacts
+   recorded, as the meetings app counts them). N is the cohort's setting
+   (``GraduationSettings.min_meetings``), else the program's
+   (``Program.graduation_min_contacts``), else two thirds of the meetings the term and
+   the cadence allow, rounded down and at least one: a three-month term at the default
+   two-week cadence allows 6 meetings, so 4 are asked. Two thirds leaves room for holidays
+   and a cancelled meeting or two;
+2. the mentee's project was submitted to the cohort's showcase, when the program requires
+   a project (``Program.graduation_requires_project``; never without a showcase);
+3. both people answered the cohort's final survey, when the program requires it
+   (``Program.graduation_requires_final_survey``). The questionnaires app has no
    dedicated end-of-program survey, so the final survey is the one the coordinator chose
    in the graduation settings or, by default, the cohort's latest check-in questionnaire
    (kind ``check_in``): the last survey of the pair's time together. Only the roles the
@@ -41,6 +46,8 @@ def default_min_meetings(*, term_months: int, cadence_days: int) -> int:
 def min_meetings_for(cohort, settings=None) -> int:
     if settings is not None and settings.min_meetings is not None:
         return settings.min_meetings
+    if cohort.program.graduation_min_contacts is not None:
+        return cohort.program.graduation_min_contacts
     return default_min_meetings(term_months=cohort.term_months, cadence_days=cohort.meeting_cadence_days)
 
 
@@ -54,10 +61,15 @@ class Criteria:
     project_submitted: bool
     mentee_answered: bool | None
     mentor_answered: bool | None
+    project_required: bool = True
 
     @property
     def meetings_ok(self) -> bool:
         return self.meetings_held >= self.meetings_required
+
+    @property
+    def project_ok(self) -> bool:
+        return self.project_submitted or not self.project_required
 
     @property
     def survey_ok(self) -> bool:
@@ -69,7 +81,7 @@ class Criteria:
 
     @property
     def eligible(self) -> bool:
-        return self.meetings_ok and self.project_submitted and self.survey_ok
+        return self.meetings_ok and self.project_ok and self.survey_ok
 
     @property
     def missing(self) -> list[str]:
@@ -77,7 +89,7 @@ class Criteria:
         names = []
         if not self.meetings_ok:
             names.append("meetings")
-        if not self.project_submitted:
+        if not self.project_ok:
             names.append("project")
         if not self.survey_ok:
             names.append("survey")
@@ -92,14 +104,17 @@ def graduation_criteria(
     survey_roles: tuple[str, ...],
     mentee_answered: bool,
     mentor_answered: bool,
+    project_required: bool = True,
 ) -> Criteria:
-    """``survey_roles`` are the roles the final survey is for (empty: no final survey)."""
+    """``survey_roles`` are the roles the final survey is asked of (empty: no final survey,
+    or the program does not require it)."""
     return Criteria(
         meetings_held=meetings_held,
         meetings_required=meetings_required,
         project_submitted=project_submitted,
         mentee_answered=mentee_answered if "mentee" in survey_roles else None,
         mentor_answered=mentor_answered if "mentor" in survey_roles else None,
+        project_required=project_required,
     )
 
 

@@ -13,7 +13,7 @@ from .. import hooks
 from ..enums import ACTIVE_ENROLLMENT_STATUSES, PHASE_ORDER, CohortPhase, EnrollmentStatus, ParticipantRole
 from ..guidelines import GUIDELINES_TEMPLATE
 from ..models import Cohort, PairStatus, PhaseChange
-from ..phases import require_phase
+from ..phases import next_phase, phases_of, previous_phase, require_phase
 from ..selectors import people_behind_on_training
 
 COHORT_FIELDS = [
@@ -142,7 +142,8 @@ def _own_blockers(cohort: Cohort, target: str) -> list[hooks.Blocker]:
                     warning=True,
                 )
             )
-    elif target == CohortPhase.TRAINING:
+    # Without a training phase, what training's start asks is asked of the launch.
+    if target == CohortPhase.TRAINING or (target == CohortPhase.LAUNCH and cohort.phase == CohortPhase.ENROLLMENT):
         counts = cohort.enrollments.filter(status=EnrollmentStatus.ACCEPTED).aggregate(
             mentors=Count("pk", filter=Q(role=ParticipantRole.MENTOR)),
             mentees=Count("pk", filter=Q(role=ParticipantRole.MENTEE)),
@@ -169,7 +170,7 @@ def _own_blockers(cohort: Cohort, target: str) -> list[hooks.Blocker]:
                     warning=True,
                 )
             )
-    elif target == CohortPhase.LAUNCH:
+    if target == CohortPhase.LAUNCH:
         behind = len(people_behind_on_training(cohort=cohort))
         if behind:
             blockers.append(
@@ -209,19 +210,21 @@ def _backward_blockers(cohort: Cohort, target: str) -> list[hooks.Blocker]:
     """Moving back is allowed where nothing already done would be contradicted."""
     if cohort.phase == CohortPhase.ENROLLMENT and target == CohortPhase.DRAFT and cohort.enrollments.exists():
         return [hooks.Blocker(_("People have already joined; the cohort cannot go back to set-up."))]
-    if cohort.phase == CohortPhase.LAUNCH and target == CohortPhase.TRAINING and cohort.pairs.exists():
+    if cohort.phase == CohortPhase.LAUNCH and cohort.pairs.exists():
         return [hooks.Blocker(_("Pairs have started; the cohort cannot go back before launch."))]
     return []
 
 
 def cohort_phase_blockers(*, cohort: Cohort, target: str) -> list[hooks.Blocker]:
-    """Everything that stops (or, as warnings, should give pause to) a move to ``target``."""
+    """Everything that stops (or, as warnings, should give pause to) a move to ``target``:
+    the next or the previous of the phases the cohort's program uses."""
     if target not in PHASE_ORDER:
         return [hooks.Blocker(_("Unknown phase."))]
-    current, wanted = PHASE_ORDER.index(cohort.phase), PHASE_ORDER.index(target)
-    if abs(current - wanted) != 1:
+    if target not in (next_phase(cohort), previous_phase(cohort)):
+        if target not in phases_of(cohort):
+            return [hooks.Blocker(_("This program's cohorts skip the %(phase)s phase.") % {"phase": CohortPhase(target).label})]
         return [hooks.Blocker(_("A cohort moves one phase at a time."))]
-    if wanted < current:
+    if PHASE_ORDER.index(target) < PHASE_ORDER.index(cohort.phase):
         return _backward_blockers(cohort, target)
     return _own_blockers(cohort, target) + hooks.phase_blockers(cohort, target)
 

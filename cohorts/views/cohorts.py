@@ -11,11 +11,11 @@ from mentorship.periodic import periodic_runs_shown
 from mentorship.selectors import programs_for
 
 from ..access import cohort_for, own_enrollment
-from ..enums import PHASE_ORDER, CohortPhase, ParticipantRole
+from ..enums import CohortPhase, ParticipantRole
 from ..forms import AcknowledgeForm, CapacityForm, CohortForm, GuidelinesForm
 from ..hooks import cohort_sections
 from ..next_steps import all_next_steps
-from ..phases import phase_allows
+from ..phases import next_phase, phase_allows, phases_of, previous_phase
 from ..services import cohorts as cohort_services
 from ..services import enrollment as enrollment_services
 
@@ -53,11 +53,9 @@ def cohort_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _phase_moves(cohort) -> list[dict]:
-    index = PHASE_ORDER.index(cohort.phase)
     moves = []
-    for target_index, direction in ((index + 1, "forward"), (index - 1, "back")):
-        if 0 <= target_index < len(PHASE_ORDER):
-            target = PHASE_ORDER[target_index]
+    for target, direction in ((next_phase(cohort), "forward"), (previous_phase(cohort), "back")):
+        if target is not None:
             blockers = cohort_services.cohort_phase_blockers(cohort=cohort, target=target)
             moves.append(
                 {
@@ -83,7 +81,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_read_people": user.has_perm("cohorts.view_participants", cohort),
         "sections": cohort_sections(cohort, user),
         "steps": all_next_steps(enrollment) if enrollment else [],
-        "phases": [(p, CohortPhase(p).label) for p in PHASE_ORDER],
+        "phases": [(p, CohortPhase(p).label) for p in phases_of(cohort)],
     }
     if enrollment and enrollment.role == ParticipantRole.MENTOR:
         context["capacity_form"] = CapacityForm(initial={"capacity": enrollment.effective_capacity}, cohort=cohort)

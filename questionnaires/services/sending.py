@@ -15,6 +15,7 @@ from cohorts.phases import phase_allows
 from mentorship.notifications import email_queue
 from mentorship.zones import site_date, site_today
 
+from .. import hooks
 from ..enums import Kind, ResponseStatus, SendTrigger
 from ..models import Delivery, Questionnaire, Response, SendOccurrence, SendRule
 from ..scheduling import current_occurrence, rule_bounds, rule_is_due
@@ -35,9 +36,11 @@ def recipients(*, questionnaire: Questionnaire, today: datetime.date | None = No
       say that it cannot be filled);
     - pre-program: accepted participants;
     - check-in, match feedback, first meeting: people in an active pair;
-    - post-program: the mentees and mentors of graduated pairs. A cohort that graduated no
-      pair at all (it never used graduation) sends it instead to its accepted participants,
-      once the cohort has ended (its end date has passed, or it is closed).
+    - post-program: those who completed the program under its rule, as the app that knows
+      the rule says (the showcase app: graduated pairs, and once the cohort has ended the
+      pairs still together that met the rule). Without such an app, the mentees and mentors
+      of graduated pairs, or, in a cohort that graduated nobody, its accepted participants
+      once it has ended (its end date has passed, or it is closed).
     """
     today = today or site_today()
     cohort = questionnaire.cohort
@@ -50,6 +53,9 @@ def recipients(*, questionnaire: Questionnaire, today: datetime.date | None = No
     if kind == Kind.PRE_PROGRAM:
         return base.filter(status=EnrollmentStatus.ACCEPTED)
     if kind == Kind.POST_PROGRAM:
+        completed = hooks.completed_enrollment_ids(cohort, today)
+        if completed is not None:
+            return base.filter(pk__in=completed, status__in=ACTIVE_ENROLLMENT_STATUSES)
         if cohort.pairs.filter(status=PairStatus.GRADUATED).exists():
             return base.filter(_in_pair(PairStatus.GRADUATED), status__in=ACTIVE_ENROLLMENT_STATUSES).distinct()
         ended = cohort.phase == CohortPhase.CLOSED or (cohort.ends_on is not None and cohort.ends_on <= today)

@@ -1,10 +1,11 @@
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 
+from cohorts.enums import CohortPhase
 from cohorts.models import Cohort, Pair, PairStatus
-from meetings.enums import MeetingStatus
-from meetings.models import Meeting
+from meetings.selectors import contacts_held_subquery
 from mentorship.enums import OrgRole
 from mentorship.models import User
 from mentorship.selectors import membership_exists
@@ -14,7 +15,6 @@ from questionnaires.models import Questionnaire, Response
 from ..enums import GraduationFilter
 from ..models import Graduation, GraduationSettings, Submission
 from ..policies import Criteria, graduation_criteria, min_meetings_for
-from .common import subquery_count
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,17 @@ class GraduationRule:
     final_survey: Questionnaire | None
     min_meetings_is_default: bool
     final_survey_is_default: bool
+    project_required: bool = True
+    survey_required: bool = True
+    # Where the number of meetings comes from: "cohort", "program" or "default".
+    min_meetings_source: str = "default"
 
     @property
     def survey_roles(self) -> tuple[str, ...]:
-        return self.final_survey.roles if self.final_survey is not None else ()
+        """The roles that must answer the final survey (none when it is not required)."""
+        if not self.survey_required or self.final_survey is None:
+            return ()
+        return self.final_survey.roles
 
 
 def settings_of(*, cohort: Cohort) -> GraduationSettings | None:
@@ -42,19 +49,30 @@ def final_survey_candidates(*, cohort: Cohort) -> QuerySet[Questionnaire]:
 
 
 def graduation_rule(*, cohort: Cohort) -> GraduationRule:
-    """The cohort's rule (two queries): see ``showcase.policies`` for the defaults."""
+    """The cohort's rule (two queries; the program's settings come with the cohort): see
+    ``showcase.policies`` for the defaults."""
     settings = settings_of(cohort=cohort)
+    program = cohort.program
     chosen = settings.final_survey if settings is not None else None
     if chosen is not None and chosen.cohort_id != cohort.pk:
         chosen = None
     survey = chosen
     if survey is None:
         survey = cohort.questionnaires.filter(kind=Kind.CHECK_IN).order_by("-created_at", "-pk").first()
+    if settings is not None and settings.min_meetings is not None:
+        source = "cohort"
+    elif program.graduation_min_contacts is not None:
+        source = "program"
+    else:
+        source = "default"
     return GraduationRule(
         min_meetings=min_meetings_for(cohort, settings),
         final_survey=survey,
-        min_meetings_is_default=settings is None or settings.min_meetings is None,
+        min_meetings_is_default=source != "cohort",
         final_survey_is_default=chosen is None,
+        project_required=program.graduation_requires_project and program.uses_showcase,
+        survey_required=program.graduation_requires_final_survey,
+        min_meetings_source=source,
     )
 
 
@@ -70,7 +88,7 @@ def with_criteria(queryset: QuerySet[Pair], *, rule: GraduationRule) -> QuerySet
     """Each pair with what graduation looks at, annotated in the same query."""
     survey = rule.final_survey
     return queryset.annotate(
-        meetings_held=subquery_count(Meeting.objects.filter(status=MeetingStatus.HELD), field="pair"),
+        meetings_held=contacts_held_subquery(),
         project_submitted=Exists(Submission.objects.filter(project__enrollment=OuterRef("mentee"))),
         mentee_answered=_answered(survey, "mentee"),
         mentor_answered=_answered(survey, "mentor"),
@@ -85,11 +103,14 @@ def criteria_of(pair: Pair, *, rule: GraduationRule) -> Criteria:
         survey_roles=rule.survey_roles,
         mentee_answered=bool(pair.mentee_answered),
         mentor_answered=bool(pair.mentor_answered),
+        project_required=rule.project_required,
     )
 
 
 def eligible_filter(*, rule: GraduationRule) -> Q:
-    condition = Q(meetings_held__gte=rule.min_meetings, project_submitted=True)
+    condition = Q(meetings_held__gte=rule.min_meetings)
+    if rule.project_required:
+        condition &= Q(project_submitted=True)
     if "mentee" in rule.survey_roles:
         condition &= Q(mentee_answered=True)
     if "mentor" in rule.survey_roles:
@@ -133,3 +154,21 @@ def graduations_visible_to(*, user: User) -> QuerySet[Graduation]:
     return Graduation.objects.filter(
         Q(pair__mentor__user=user) | Q(pair__mentee__user=user) | coordinated
     ).select_related("pair__mentor__user", "pair__mentee__user", "pair__cohort__program__organization", "graduated_by")
+
+
+def completed_enrollment_ids(cohort: Cohort, today: datetime.date) -> set[int]:
+    """Who completed the program under its rule (the post-program surveys go to them): both
+    people of each graduated pair and, once the cohort has ended (closed, or past its end
+    date), of each pair still active that meets the rule. Two queries."""
+    ids: set[int] = set()
+    for mentor_id, mentee_id in Pair.objects.filter(cohort=cohort, status=PairStatus.GRADUATED).values_list(
+        "mentor_id", "mentee_id"
+    ):
+        ids.update((mentor_id, mentee_id))
+    ended = cohort.phase == CohortPhase.CLOSED or (cohort.ends_on is not None and cohort.ends_on <= today)
+    if ended:
+        rule = graduation_rule(cohort=cohort)
+        active = with_criteria(Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE), rule=rule)
+        for mentor_id, mentee_id in active.filter(eligible_filter(rule=rule)).values_list("mentor_id", "mentee_id"):
+            ids.update((mentor_id, mentee_id))
+    return ids

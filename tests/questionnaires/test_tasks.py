@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cohorts.enums import CohortPhase, EnrollmentStatus
+from cohorts.enums import CohortPhase
 from cohorts.models import PairStatus
 from mentorship.enums import JobStatus
 from questionnaires.enums import Kind, QuestionType
@@ -105,9 +105,17 @@ def test_post_program_goes_to_graduates_only_when_some_graduated(cohort):
     assert people == {graduated.mentor_id, graduated.mentee_id}
 
 
-def test_post_program_without_graduation_goes_to_accepted_once_the_cohort_ended(cohort):
-    accepted = EnrollmentFactory(cohort=cohort)
-    EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.WITHDRAWN)
+def test_post_program_goes_once_the_cohort_ended_to_pairs_that_completed_under_the_rule(cohort):
+    from meetings.enums import MeetingStatus
+    from tests.factories import MeetingFactory
+
+    program = cohort.program
+    program.uses_showcase = program.graduation_requires_project = program.graduation_requires_final_survey = False
+    program.graduation_min_contacts = 1
+    program.save()
+    completed, short = PairFactory(cohort=cohort), PairFactory(cohort=cohort)
+    MeetingFactory(pair=completed, status=MeetingStatus.HELD, starts_at=timezone.now() - datetime.timedelta(days=3))
+    EnrollmentFactory(cohort=cohort)
     survey = _survey(cohort, Kind.POST_PROGRAM)
     cohort.ends_on = timezone.localdate() + datetime.timedelta(days=1)
     cohort.save()
@@ -115,9 +123,10 @@ def test_post_program_without_graduation_goes_to_accepted_once_the_cohort_ended(
     before = list(recipients(questionnaire=survey))
     cohort.ends_on = timezone.localdate()
     cohort.save()
-    after = list(recipients(questionnaire=survey))
+    after = set(recipients(questionnaire=survey).values_list("pk", flat=True))
 
-    assert (before, after) == ([], [accepted])
+    assert (before, after) == ([], {completed.mentor_id, completed.mentee_id})
+    assert short.mentee_id not in after
 
 
 def test_reminder_goes_once_to_those_who_have_not_submitted(cohort, application, django_capture_on_commit_callbacks):

@@ -120,3 +120,77 @@ def test_unknown_program_id_is_404(client, coordinator):
     client.force_login(coordinator)
 
     assert client.get("/programs/999999/").status_code == 404
+
+
+def _program_post(program, **rules):
+    data = {"name": program.name, "description": "", "is_active": "on"}
+    data.update({k: "on" for k, v in rules.items() if v is True})
+    data.update({k: v for k, v in rules.items() if not isinstance(v, bool)})
+    return data
+
+
+def test_coordinator_sets_the_programs_rules(client, coordinator, organization):
+    program = ProgramFactory(organization=organization)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("mentorship:program-update", args=[program.pk]),
+        _program_post(program, uses_training=False, uses_showcase=False, graduation_min_contacts="4"),
+    )
+    page = client.get(program.get_absolute_url()).content.decode()
+
+    program.refresh_from_db()
+    assert response.status_code == 302
+    assert (
+        program.uses_training,
+        program.uses_showcase,
+        program.graduation_min_contacts,
+        program.graduation_requires_project,
+        program.graduation_requires_final_survey,
+    ) == (False, False, 4, False, False)
+    assert "Set-up → Enrollment → Launch → Closed" in page
+    assert "at least 4 meetings or contacts held" in page
+
+
+def test_a_project_cannot_be_required_without_a_showcase(client, coordinator, organization):
+    program = ProgramFactory(organization=organization)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("mentorship:program-update", args=[program.pk]),
+        _program_post(program, uses_training=True, uses_showcase=False, graduation_requires_project=True),
+    )
+
+    program.refresh_from_db()
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["graduation_requires_project"]
+    assert program.uses_showcase is True
+
+
+def test_a_phase_cannot_be_turned_off_while_a_cohort_is_in_it(client, coordinator, organization):
+    program = ProgramFactory(organization=organization)
+    CohortFactory(program=program, name="Spring", phase="training")
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("mentorship:program-update", args=[program.pk]),
+        _program_post(program, uses_training=False, uses_showcase=True, graduation_requires_project=True),
+    )
+
+    program.refresh_from_db()
+    assert response.status_code == 200
+    assert response.context["form"].errors["uses_training"] == [
+        "Spring is in training now; move it on before turning training off."
+    ]
+    assert program.uses_training is True
+
+
+def test_a_new_program_starts_with_every_phase_and_rule(client, coordinator, organization):
+    client.force_login(coordinator)
+
+    form = client.get(reverse("mentorship:program-create", args=[organization.slug])).context["form"]
+
+    assert all(
+        form[name].initial is True
+        for name in ("uses_training", "uses_showcase", "graduation_requires_project", "graduation_requires_final_survey")
+    )
