@@ -55,7 +55,7 @@ def test_the_phases_a_cohort_goes_through(cohort, training, showcase, phases):
         (True, True, P.LAUNCH, "showcase", True),
         (True, False, P.LAUNCH, "graduate", True),
         (True, True, P.LAUNCH, "graduate", False),
-        (True, False, P.CLOSED, "graduate", True),
+        (True, False, P.CLOSED, "graduate", False),
         (False, False, P.LAUNCH, "meet", True),
         (False, False, P.ENROLLMENT, "match", True),
     ],

@@ -154,7 +154,7 @@ def test_the_graduation_page_shows_the_programs_rule(client, coordinator, cohort
     assert "the program&#x27;s rule" in html or "the program's rule" in html
     assert "Submitted the mentee&#x27;s project" not in html and "Submitted the mentee's project" not in html
     assert "The program does not require a final survey." in html
-    assert "Pairs graduate from launch on." not in html  # launch allows graduating here
+    assert "Pairs graduate while the cohort is launched." not in html  # launch allows graduating here
 
 
 def test_the_showcase_links_are_gone_without_a_showcase(client, coordinator, cohort):
