@@ -125,6 +125,19 @@ def test_the_cohort_page_and_form_follow_the_program(client, coordinator, cohort
     assert "showcase_on" not in form.fields
 
 
+def test_the_cohort_form_pages_work_without_the_optional_phases(client, coordinator, cohort):
+    set_rules(cohort.program, training=False, showcase=False)
+    client.force_login(coordinator)
+
+    edit = client.get(reverse("cohorts:cohort-update", kwargs={"pk": cohort.pk}))
+    new = client.get(reverse("cohorts:cohort-create", kwargs={"program_pk": cohort.program.pk}))
+
+    assert (edit.status_code, new.status_code) == (200, 200)
+    assert 'name="training_due_on"' not in edit.content.decode()
+    assert 'name="showcase_on"' not in new.content.decode()
+    assert 'name="launch_on"' in edit.content.decode()
+
+
 def test_a_cohort_with_every_phase_shows_them_all(client, coordinator, cohort):
     client.force_login(coordinator)
 
