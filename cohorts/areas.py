@@ -38,6 +38,8 @@ def _people(cohort, user) -> str | None:
 
 
 def _training(cohort, user) -> str | None:
+    if not cohort.program.uses_training:
+        return None
     if user.has_perm("cohorts.manage_cohort", cohort):
         return _url("cohorts:training-list", cohort)
     if user.has_perm("cohorts.view_participants", cohort):

@@ -352,6 +352,8 @@ _OUTCOME_PAGES = frozenset(f"showcase:{name}" for name in ("outcomes-cohort", "c
 
 
 def _showcase_link(cohort, user) -> str | None:
+    if not cohort.program.uses_showcase:
+        return None
     if user.has_perm("showcase.view_cohort_projects", cohort):
         return _url("showcase:project-list", cohort.pk)
     if is_accepted_participant(user, cohort):
