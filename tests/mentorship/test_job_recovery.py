@@ -207,16 +207,12 @@ def test_a_publish_whose_worker_dies_resumes_and_never_publishes_or_emails_twice
     }
 
 
-def test_a_matching_run_whose_worker_died_too_often_fails_with_a_reason_and_is_retried_at_once(
-    start_worker, coordinator, organization
-):
-    from matching.services.runs import match_run_retry, match_run_start
+def _matching_cohort(organization):
+    from matching.services.criteria import criteria_set_up_defaults
+    from questionnaires.services.templating import questionnaire_from_template
     from tests.matching.conftest import person
 
     cohort = CohortFactory(program__organization=organization, phase=CohortPhase.TRAINING)
-    from matching.services.criteria import criteria_set_up_defaults
-    from questionnaires.services.templating import questionnaire_from_template
-
     applications = {
         role: questionnaire_from_template(cohort=cohort, template_key=f"{role}_application", by=None)
         for role in ("mentee", "mentor")
@@ -224,7 +220,10 @@ def test_a_matching_run_whose_worker_died_too_often_fails_with_a_reason_and_is_r
     criteria_set_up_defaults(cohort=cohort)
     person(cohort, applications, "mentee", name="Ada", track="data")
     person(cohort, applications, "mentor", name="Xena", track="data")
-    run = match_run_start(cohort=cohort, by=coordinator)
+    return cohort
+
+
+def _kill_after_claim(run, start_worker) -> None:
     # A round is over in milliseconds here: freeze the worker right after its claim, where it
     # reads the proposals, by locking that table before the worker starts.
     with transaction.atomic():
@@ -235,6 +234,36 @@ def test_a_matching_run_whose_worker_died_too_often_fails_with_a_reason_and_is_r
         time.sleep(HEARTBEAT * 2)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
+
+
+def test_a_matching_run_whose_worker_dies_is_taken_over_and_finished_by_another(
+    start_worker, coordinator, organization
+):
+    from matching.services.runs import match_run_start
+
+    cohort = _matching_cohort(organization)
+    run = match_run_start(cohort=cohort, by=coordinator)
+    _kill_after_claim(run, start_worker)
+    second = start_worker(with_beat=True)
+
+    wait_for(lambda: MatchRun.objects.get(pk=run.pk).attempts == 2, timeout=WITHIN, what="the run taken over")
+    done = wait_for(lambda: (r := MatchRun.objects.get(pk=run.pk)).is_done and r, timeout=120, what="the run finished")
+
+    assert second.poll() is None
+    # A round stores all its proposals or none: the second worker started it over, once.
+    assert (done.status, done.attempts, done.failure, done.stats["proposals"]) == (JobStatus.SUCCEEDED, 2, "", 1)
+    assert Proposal.objects.filter(run=run).count() == 1
+    assert MatchRun.objects.filter(cohort=cohort).count() == 1
+
+
+def test_a_matching_run_whose_worker_died_too_often_fails_with_a_reason_and_is_retried_at_once(
+    start_worker, coordinator, organization
+):
+    from matching.services.runs import match_run_retry, match_run_start
+
+    cohort = _matching_cohort(organization)
+    run = match_run_start(cohort=cohort, by=coordinator)
+    _kill_after_claim(run, start_worker)
     # This worker allows one claim per run: the recovery gives the run up instead of repeating it.
     second = start_worker(with_beat=True, max_attempts=1)
 
