@@ -160,6 +160,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL compiles a query to machine code once its estimated cost passes
+    # jit_above_cost: that costs 50-70 ms per query, more than the page's aggregates
+    # themselves take at 5,000 participants (bench/pages.py). Off unless asked for.
+    if not env_bool("DJANGO_DB_JIT", default=False):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] not in ("", ":memory:"):
     # The embedded default has three processes writing one file (the server, a worker and
     # beat): write-ahead logging lets readers go on while one writes, and a writer waits

@@ -20,10 +20,10 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -33,7 +33,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Lag, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Lead, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -93,12 +93,14 @@ def _training(cohort_ids: list[int], required: dict[int, dict[str, int]]) -> dic
         }
         for pk in cohort_ids
     }
-    # A row per cohort and role, counted in the database.
+    # A row per cohort and role, counted in the database; those with a required module
+    # left are found in one pass (hashed) rather than checked once per enrollment.
+    untrained = Enrollment.objects.filter(cohort__in=cohort_ids).filter(~trained_q()).order_by().values("pk")
     rows = (
         Enrollment.objects.filter(cohort__in=cohort_ids, status=EnrollmentStatus.ACCEPTED)
         .order_by()
         .values_list("cohort_id", "role")
-        .annotate(accepted=Count("pk"), trained=Count("pk", filter=trained_q()))
+        .annotate(accepted=Count("pk"), trained=Count("pk", filter=~Q(pk__in=untrained)))
     )
     for cohort_id, role, accepted, trained in rows:
         figures = result[cohort_id][role]
@@ -173,47 +175,41 @@ def _until(today: datetime.date) -> Greatest:
 
 def _with_cadence_kept(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[Pair]:
     """Annotate ``held_count`` (meetings held) and ``cadence_kept``: ``policies.cadence_kept``
-    in the database. The gaps between a pair's meetings held come from ``LAG`` over their
-    days, so nothing is read per meeting."""
+    in the database, three lookups of a pair's meetings whatever their number. The gap after
+    each meeting held in the period, to the next one (``LEAD``) or to the period's end, must
+    not exceed the cadence plus the grace days; the first meeting must come within
+    ``NO_CONTACT_DAYS`` of the match (a pair that never met did not keep it)."""
     held = Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD).order_by()
     in_period = held.annotate(day=_utc_day("starts_at")).filter(
         day__gte=OuterRef("matched_on"), day__lte=OuterRef("until")
     )
     long_gap = (
-        in_period.annotate(previous=Window(Lag("day"), order_by=F("day").asc()))
-        .annotate(gap=F("day") - F("previous"))
+        in_period.annotate(
+            following=Coalesce(
+                Window(Lead("day"), order_by=F("day").asc()), OuterRef("until"), output_field=IntegerField()
+            )
+        )
+        .annotate(gap=F("following") - F("day"))
         .filter(gap__gt=OuterRef("allowed"))
     )
-    return (
-        pairs.annotate(
-            matched_on=_utc_day("matched_at"),
-            until=_until(today),
-            allowed=Coalesce(
-                "meeting_settings__cadence_days", "cohort__meeting_cadence_days", output_field=IntegerField()
-            )
-            + GRACE_DAYS,
-        )
-        .annotate(
-            held_count=Coalesce(
-                Subquery(held.values("pair").annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()
-            ),
-            first_day=Subquery(in_period.values("pair").annotate(d=Min("day")).values("d")),
-            last_day=Subquery(in_period.values("pair").annotate(d=Max("day")).values("d")),
-        )
-        .annotate(
-            # A pair that never met (no first day) did not keep it: the default.
-            cadence_kept=Case(
-                When(
-                    Q(first_day__isnull=False)
-                    & Q(LessThanOrEqual(F("first_day") - F("matched_on"), NO_CONTACT_DAYS))
-                    & Q(LessThanOrEqual(F("until") - F("last_day"), F("allowed")))
-                    & ~Q(Exists(long_gap)),
-                    then=True,
-                ),
-                default=False,
+    first_day = Subquery(in_period.values("pair").annotate(d=Min("day")).values("d"))
+    return pairs.annotate(
+        matched_on=_utc_day("matched_at"),
+        until=_until(today),
+        allowed=Coalesce("meeting_settings__cadence_days", "cohort__meeting_cadence_days", output_field=IntegerField())
+        + GRACE_DAYS,
+    ).annotate(
+        held_count=Coalesce(
+            Subquery(held.values("pair").annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()
+        ),
+        # A pair that never met (no first day: the comparison is NULL) did not keep it.
+        cadence_kept=Coalesce(
+            ExpressionWrapper(
+                Q(LessThanOrEqual(first_day - F("matched_on"), NO_CONTACT_DAYS)) & ~Q(Exists(long_gap)),
                 output_field=BooleanField(),
-            )
-        )
+            ),
+            Value(False),
+        ),
     )
 
 
