@@ -1,5 +1,8 @@
+import functools
+
 from .enums import ACTIVE_ENROLLMENT_STATUSES
-from .models import Cohort, Enrollment
+from .home import coordinator_cards, review_cards, viewer_cards
+from .models import Enrollment
 from .next_steps import all_next_steps
 from .selectors import cohorts_taken_part_in
 
@@ -17,11 +20,11 @@ def navigation(request) -> dict:
         )
         return [{"enrollment": e, "cohort": e.cohort, "steps": all_next_steps(e)} for e in enrollments]
 
-    def subcommittee_cohorts():
-        return list(Cohort.objects.filter(subcommittee__user=user).select_related("program__organization"))
-
+    # Each computed once per request, whoever reads it (the navigation, the home page, a test).
     return {
-        "nav_cohorts": lambda: list(cohorts_taken_part_in(user=user)),
-        "my_cohort_cards": cohort_cards,
-        "my_subcommittee_cohorts": subcommittee_cohorts,
+        "nav_cohorts": functools.cache(lambda: list(cohorts_taken_part_in(user=user))),
+        "my_cohort_cards": functools.cache(cohort_cards),
+        "home_coordinated": functools.cache(lambda: coordinator_cards(user)),
+        "home_viewed": functools.cache(lambda: viewer_cards(user)),
+        "home_reviews": functools.cache(lambda: review_cards(user)),
     }

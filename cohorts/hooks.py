@@ -34,7 +34,7 @@ Each app registers its callables in its AppConfig.ready():
   [Todo]}``: what waits for a coordinator in each of the cohorts given (applications to
   decide, pairs at risk, failed jobs, ...); ``register_cohort_figures(func)``; ``func(cohorts)
   -> {cohort id: [Figure]}``: a cohort's key figures for viewers; ``register_personal_todos(func)``;
-  ``func(user) -> [(cohort, Todo)]``: what waits for a person outside their own enrollment
+  ``func(user) -> {cohort id: [Todo]}``: what waits for a person outside their own enrollment
   (proposals to vote on). Each function costs a fixed number of queries, whatever the number
   of cohorts, pairs or proposals.
 """
@@ -207,8 +207,8 @@ def cohort_figures(cohorts: list) -> dict[int, list[Figure]]:
     return _merge(_cohort_figures, cohorts) if cohorts else {}
 
 
-def personal_todos(user) -> list[tuple]:
-    return [item for func in _personal_todos for item in func(user)]
+def personal_todos(user) -> dict[int, list[Todo]]:
+    return _merge(_personal_todos, user)
 
 
 def register_pair_health(func: Callable) -> Callable:

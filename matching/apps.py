@@ -13,5 +13,7 @@ class MatchingConfig(AppConfig):
 
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
         cohort_hooks.register_cohort_area(hooks.AREA)
+        cohort_hooks.register_cohort_todos(hooks.home_todos)
+        cohort_hooks.register_personal_todos(hooks.vote_todos)
         cohort_hooks.register_phase_check(hooks.phase_check)
         response_submitted.connect(receivers.on_response_submitted, dispatch_uid="matching.not_a_good_fit")

@@ -13,6 +13,7 @@ class MeetingsConfig(AppConfig):
         cohort_hooks.register_next_steps(hooks.next_steps)
         cohort_hooks.register_cohort_section(hooks.cohort_sections)
         cohort_hooks.register_cohort_area(hooks.AREA)
+        cohort_hooks.register_cohort_todos(hooks.home_todos)
         cohort_hooks.register_dashboard_panel(hooks.dashboard_panel)
         from .services.health import new_pair_health  # noqa: PLC0415 -- the app registry must be ready
 

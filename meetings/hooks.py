@@ -13,15 +13,16 @@ next steps, the cohort page's links and the coordinator's dashboard panel of pai
 
 from collections.abc import Callable
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from cohorts.enums import ParticipantRole
-from cohorts.hooks import CohortArea, NextStep, Panel, Section, Segment
+from cohorts.hooks import CohortArea, NextStep, Panel, Section, Segment, Todo
 from cohorts.models import Pair, PairStatus
 from cohorts.phases import phase_allows
 from cohorts.rules import is_participant
@@ -241,3 +242,44 @@ def _pairs_link(cohort, user) -> str | None:
 
 
 AREA = CohortArea("pairs", _lazy("Pairs and meetings"), _PAIR_PAGES, _pairs_link, order=60)
+
+
+# --- The home page ---------------------------------------------------------------------------
+
+
+def home_todos(cohorts, user) -> dict[int, list[Todo]]:
+    """For coordinators: active pairs at risk and without contact (their stored health). One query."""
+    rows = (
+        Pair.objects.filter(cohort_id__in=[c.pk for c in cohorts], status=PairStatus.ACTIVE)
+        .exclude(health=Health.ON_TRACK)
+        .order_by()
+        .values_list("cohort_id")
+        .annotate(
+            at_risk=Count("pk", filter=Q(health=Health.AT_RISK)),
+            no_contact=Count("pk", filter=Q(health=Health.NO_CONTACT)),
+        )
+    )
+    result = {}
+    for cohort_id, at_risk, no_contact in rows:
+        url = reverse("meetings:cohort-pairs", kwargs={"pk": cohort_id})
+        items = result.setdefault(cohort_id, [])
+        if at_risk:
+            items.append(
+                Todo(
+                    ngettext("%(n)d pair at risk", "%(n)d pairs at risk", at_risk) % {"n": at_risk},
+                    f"{url}?health={Health.AT_RISK}",
+                    level="warning",
+                    order=30,
+                )
+            )
+        if no_contact:
+            items.append(
+                Todo(
+                    ngettext("%(n)d pair without contact", "%(n)d pairs without contact", no_contact)
+                    % {"n": no_contact},
+                    f"{url}?health={Health.NO_CONTACT}",
+                    level="warning",
+                    order=31,
+                )
+            )
+    return result

@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 
 from .enums import OrgRole
@@ -16,6 +18,7 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
 
+    @functools.cache  # the navigation and the home page both read it: one query, not two
     def nav_organizations():
         roles = org_roles(user)
         orgs = list(Organization.objects.filter(pk__in=roles).prefetch_related("programs"))

@@ -1,0 +1,200 @@
+"""The home page as each person's to-do list: every item a link, counted in a fixed number
+of queries whatever the number of cohorts, pairs or proposals."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cohorts.enums import CohortPhase, EnrollmentStatus, PairHealth
+from cohorts.models import ImportJob, Pair
+from matching.enums import ProposalStatus, VoteChoice
+from mentorship.enums import JobStatus, OrgRole
+from tests.factories import (
+    CohortFactory,
+    EnrollmentFactory,
+    MatchRunFactory,
+    MembershipFactory,
+    PairFactory,
+    ProgramFactory,
+    ProposalFactory,
+    SubcommitteeMemberFactory,
+    VoteFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(organization):
+    return ProgramFactory(organization=organization)
+
+
+def _cohort(program, **kwargs):
+    return CohortFactory(program=program, **kwargs)
+
+
+def _todos(response, key):
+    return [(todo.title, todo.url) for card in response.context[key]() for todo in card["todos"]]
+
+
+def _busy_cohort(program, *, launch_on, pairs=1, applications=1, proposals=1):
+    cohort = _cohort(program, phase=CohortPhase.LAUNCH, launch_on=launch_on, showcase_on=launch_on.replace(year=2099))
+    for _ in range(applications):
+        EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.APPLIED)
+    for _ in range(pairs):
+        pair = PairFactory(cohort=cohort)
+        Pair.objects.filter(pk=pair.pk).update(health=PairHealth.AT_RISK)
+    run = MatchRunFactory(cohort=cohort)
+    for _ in range(proposals):
+        ProposalFactory(run=run)
+    ProposalFactory(run=run, status=ProposalStatus.APPROVED)
+    MatchRunFactory(cohort=cohort, status=JobStatus.FAILED)
+    ImportJob.objects.create(cohort=cohort, filename="people.csv", content="", status=JobStatus.FAILED)
+    return cohort
+
+
+def test_coordinator_sees_what_waits_in_each_cohort(client, program, coordinator):
+    cohort = _busy_cohort(program, launch_on=datetime.date(2027, 3, 1), pairs=2, applications=3, proposals=2)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("home"))
+
+    run = cohort.match_runs.get(status=JobStatus.FAILED)
+    job = cohort.import_jobs.get()
+    assert _todos(response, "home_coordinated") == [
+        ("1 import failed", reverse("cohorts:import-detail", kwargs={"pk": cohort.pk, "job_pk": job.pk})),
+        ("1 matching run failed", reverse("matching:run-detail", kwargs={"pk": cohort.pk, "run_pk": run.pk})),
+        ("3 applications to decide", f"/cohorts/{cohort.pk}/dashboard/?status=applied"),
+        # No subcommittee: the coordinator decides every pending proposal directly.
+        ("2 proposals wait for your decision", f"/cohorts/{cohort.pk}/matching/proposals/?status=pending"),
+        ("1 approved pair to publish", f"/cohorts/{cohort.pk}/matching/#review-heading"),
+        ("2 pairs at risk", f"/cohorts/{cohort.pk}/pair-health/?health=at_risk"),
+    ]
+    html = response.content.decode()
+    assert f'<a href="/cohorts/{cohort.pk}/dashboard/?status=applied">3 applications to decide</a>' in html
+    assert "Your cohorts" not in html
+
+
+def test_decision_is_due_only_once_every_member_has_voted(client, program, coordinator):
+    cohort = _cohort(program, phase=CohortPhase.TRAINING)
+    members = [SubcommitteeMemberFactory(cohort=cohort).user for _ in range(2)]
+    run = MatchRunFactory(cohort=cohort)
+    split, half = ProposalFactory(run=run), ProposalFactory(run=run)
+    VoteFactory(proposal=split, member=members[0], choice=VoteChoice.APPROVE)
+    VoteFactory(proposal=split, member=members[1], choice=VoteChoice.RECUSE)
+    VoteFactory(proposal=half, member=members[0], choice=VoteChoice.APPROVE)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("home"))
+
+    assert [t for t, _url in _todos(response, "home_coordinated")] == ["1 proposal waits for your decision"]
+
+
+def test_a_phase_whose_date_has_come_can_move_on(client, program, coordinator):
+    cohort = _cohort(program, phase=CohortPhase.ENROLLMENT, enrollment_closes_on=datetime.date(2020, 1, 31))
+    client.force_login(coordinator)
+
+    response = client.get(reverse("home"))
+
+    assert _todos(response, "home_coordinated") == [
+        ("Jan. 31, 2020 has come: move on to Training", f"/cohorts/{cohort.pk}/#phase-heading")
+    ]
+
+
+def test_cohorts_come_newest_first(client, program, coordinator):
+    old = _cohort(program, name="Old", launch_on=datetime.date(2025, 9, 1))
+    new = _cohort(program, name="New", launch_on=datetime.date(2027, 9, 1))
+    draft = _cohort(program, name="Draft")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("home"))
+
+    assert [card["cohort"] for card in response.context["home_coordinated"]()] == [draft, new, old]
+
+
+def test_coordinator_of_another_organization_sees_none_of_it(client, program):
+    _busy_cohort(program, launch_on=datetime.date(2027, 3, 1))
+    stranger = MembershipFactory(role=OrgRole.COORDINATOR).user
+    client.force_login(stranger)
+
+    response = client.get(reverse("home"))
+
+    assert response.context["home_coordinated"]() == []
+    assert response.context["home_viewed"]() == []
+
+
+def test_reviewer_sees_the_proposals_that_wait_for_her_vote(client, program):
+    cohort = _cohort(program, phase=CohortPhase.TRAINING)
+    reviewer = SubcommitteeMemberFactory(cohort=cohort).user
+    run = MatchRunFactory(cohort=cohort)
+    waiting = [ProposalFactory(run=run) for _ in range(2)]
+    VoteFactory(proposal=ProposalFactory(run=run), member=reviewer, choice=VoteChoice.APPROVE)
+    ProposalFactory(run=run, status=ProposalStatus.APPROVED)
+    other = _cohort(program, phase=CohortPhase.TRAINING)
+    ProposalFactory(run=MatchRunFactory(cohort=other))
+    client.force_login(reviewer)
+
+    response = client.get(reverse("home"))
+
+    url = f"/cohorts/{cohort.pk}/matching/proposals/?my_vote=none"
+    assert len(waiting) == 2
+    assert _todos(response, "home_reviews") == [("2 proposals wait for your vote", url)]
+    assert f'<a href="{url}">2 proposals wait for your vote</a>' in response.content.decode()
+
+
+def test_viewer_sees_each_cohorts_key_figures(client, program, viewer):
+    cohort = _cohort(program, phase=CohortPhase.LAUNCH)
+    PairFactory(cohort=cohort)
+    EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.APPLIED)
+    client.force_login(viewer)
+
+    response = client.get(reverse("home"))
+
+    (card,) = response.context["home_viewed"]()
+    assert [(f.label, f.value) for f in card["figures"]] == [
+        ("People applied", 3),
+        ("People accepted", 2),
+        ("People in a pair", 2),
+        ("People graduated", 0),
+    ]
+    assert response.context["home_coordinated"]() == []
+    assert "Your cohorts" not in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_coordinator_home_costs_a_fixed_number_of_queries(
+    client, program, coordinator, django_assert_num_queries, size
+):
+    for n in range(size):
+        _busy_cohort(program, launch_on=datetime.date(2027, 3, 1 + n), pairs=size, applications=size, proposals=size)
+    client.force_login(coordinator)
+    client.get(reverse("home"))
+
+    # session, user, roles, organizations, programs, the navigation's cohorts; cohorts
+    # coordinated; applications, imports; proposals, runs, publishing; pairs' health;
+    # subcommittee seats; the person's own enrollments.
+    with django_assert_num_queries(15):
+        response = client.get(reverse("home"))
+
+    assert len(response.context["home_coordinated"]()) == size
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_reviewer_home_costs_a_fixed_number_of_queries(client, program, django_assert_num_queries, size):
+    reviewer = MembershipFactory(role=OrgRole.VIEWER).user
+    for _ in range(size):
+        cohort = _cohort(program, phase=CohortPhase.TRAINING)
+        SubcommitteeMemberFactory(cohort=cohort, user=reviewer)
+        run = MatchRunFactory(cohort=cohort)
+        for _ in range(size):
+            ProposalFactory(run=run)
+    client.force_login(reviewer)
+    client.get(reverse("home"))
+
+    # session, user, roles, organizations, programs, the navigation's cohorts; subcommittee
+    # seats, proposals waiting for the vote; the person's own enrollments; the viewer's cohorts.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("home"))
+
+    assert len(response.context["home_reviews"]()) == size
