@@ -1,7 +1,7 @@
 """Benchmark of the matching engine against the dense assignment solve.
 
     python bench/matching.py --mentees 5000 --mentors 2500 --seed 1 [--shape balanced] [--skip-dense]
-    python bench/matching.py --family [--only balanced,scarce] [--dense-cache FILE]
+    python bench/matching.py --family [--only balanced,scarce] [--dense-cache FILE] [--results FILE]
 
 The dense solve is SciPy's ``linear_sum_assignment`` on every pair, each mentor's column
 repeated once per seat. Its time is the whole method: scoring every pair into the matrix

@@ -71,7 +71,9 @@ forces one (the tests run all three on the same problems).
    and SciPy's ``linear_sum_assignment`` solves it with cost ``-(C + score)`` for a feasible
    pair and 0 otherwise (``C`` above any total score, so one more matched mentee always
    outweighs score). Optimal because it is the textbook exact solve of that matrix; on small
-   instances nothing is cheaper, and the alternatives come straight from the score matrix.
+   instances nothing is cheaper (one mentor, a few hundred pairs: the work is the scoring
+   itself, which any method must do), and the pairs' scores and the alternatives are read
+   straight from the score matrix, so it costs no more than the dense solve alone.
 
 Otherwise people are first merged into **classes** (:mod:`.classes`): mentees whose answers are
 the same on every criterion that counts (weight above 0 or hard) score the same with everyone,
