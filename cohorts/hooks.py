@@ -59,6 +59,10 @@ class NextStep:
     done: bool = False
     due: object = None  # a date, if the step has one
     order: int = 50
+    # A step may name itself (``key``) so that another app's step, more precise, takes its
+    # place (``replaces``): one coherent next step instead of two that contradict each other.
+    key: str = ""
+    replaces: str = ""
 
 
 @dataclass(frozen=True)

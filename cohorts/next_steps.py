@@ -9,12 +9,22 @@ from .enums import CohortPhase, EnrollmentStatus, ParticipantRole
 from .hooks import NextStep, next_steps
 from .models import Enrollment, TrainingModule
 
+# The step of an application waiting for the coordinators: the questionnaires app replaces
+# it while the application questionnaire is still to fill in (that is the next step then).
+APPLICATION_STATUS = "application-status"
+
 
 def cohort_next_steps(enrollment: Enrollment) -> list[NextStep]:
     cohort = enrollment.cohort
     steps: list[NextStep] = []
     if enrollment.status == EnrollmentStatus.APPLIED:
-        steps.append(NextStep(_("Your application is with the coordinators; you will hear by email."), order=10))
+        steps.append(
+            NextStep(
+                _("Your application is with the coordinators; you will hear by email."),
+                order=10,
+                key=APPLICATION_STATUS,
+            )
+        )
     elif enrollment.status == EnrollmentStatus.WAITLISTED:
         steps.append(NextStep(_("You are on the waiting list; we will tell you if a place opens."), order=10))
     if enrollment.status != EnrollmentStatus.ACCEPTED:
@@ -60,4 +70,6 @@ def cohort_next_steps(enrollment: Enrollment) -> list[NextStep]:
 
 
 def all_next_steps(enrollment: Enrollment) -> list[NextStep]:
-    return sorted(cohort_next_steps(enrollment) + next_steps(enrollment), key=lambda s: s.order)
+    steps = cohort_next_steps(enrollment) + next_steps(enrollment)
+    replaced = {s.replaces for s in steps if s.replaces}
+    return sorted((s for s in steps if not s.key or s.key not in replaced), key=lambda s: s.order)

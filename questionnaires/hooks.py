@@ -61,7 +61,10 @@ def next_steps(enrollment) -> list[NextStep]:
                 title = _("Fill in your application questionnaire")
             if due is None and phase_allows(cohort, "fill_application"):
                 due = cohort.enrollment_closes_on
-            steps.append(NextStep(title=title, url=url, done=submitted, due=due, order=10))
+            # Until it is submitted, filling it in is the applicant's next step, not waiting
+            # for the coordinators.
+            replaces = "" if submitted else "application-status"
+            steps.append(NextStep(title=title, url=url, done=submitted, due=due, order=10, replaces=replaces))
         elif item.can_fill and not submitted:
             steps.append(
                 NextStep(title=_("Answer “%(title)s”") % {"title": questionnaire.title}, url=url, due=due, order=30)

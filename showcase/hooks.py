@@ -107,6 +107,25 @@ def next_steps(enrollment) -> list[NextStep]:
     if enrollment.role == ParticipantRole.MENTEE and phase_allows(enrollment.cohort, "showcase"):
         steps += _project_steps(enrollment, today)
     steps += _term_steps(enrollment, today)
+    steps += _certificate_steps(enrollment)
+    return steps
+
+
+def _certificate_steps(enrollment) -> list[NextStep]:
+    """A graduate's certificate, for as long as they look (alumni come back for it)."""
+    field = "pair__mentor" if enrollment.role == ParticipantRole.MENTOR else "pair__mentee"
+    graduations = Graduation.objects.filter(**{field: enrollment}).select_related("pair__mentor__user", "pair__mentee__user")
+    steps = []
+    for graduation in graduations:
+        pair = graduation.pair
+        other = pair.mentee.user if enrollment.role == ParticipantRole.MENTOR else pair.mentor.user
+        steps.append(
+            NextStep(
+                _("Your certificate of completion (with %(name)s)") % {"name": other},
+                url=reverse("showcase:certificate", kwargs={"pk": graduation.pk, "role": enrollment.role}),
+                order=60,
+            )
+        )
     return steps
 
 

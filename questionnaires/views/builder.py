@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cohorts.enums import ACTIVE_ENROLLMENT_STATUSES
+from cohorts.models import Enrollment
 from cohorts.phases import MESSAGES as PHASE_MESSAGES
 from cohorts.phases import phase_allows
 from mentorship.form_errors import errors_to_form, flash_errors
 from mentorship.zones import site_today
 
-from ..enums import CHOICE_TYPES, Kind, SendTrigger
+from ..enums import CHOICE_TYPES, Kind, ResponseStatus, SendTrigger, audience_roles
 from ..forms import (
     ChoiceFormSet,
     QuestionForm,
@@ -97,6 +100,29 @@ def questionnaire_create(request, cohort_pk: int):
     )
 
 
+def _reach(questionnaire) -> dict:
+    """Who the questionnaire reaches and who answered. An application questionnaire is not
+    sent: everyone of its roles in the cohort may fill it, so it counts them (not the
+    deliveries, which only a send rule makes). Two queries."""
+    counts = questionnaire.responses.aggregate(
+        total=Count("pk"), submitted=Count("pk", filter=Q(status=ResponseStatus.SUBMITTED))
+    )
+    reach = {
+        "response_count": counts["total"],
+        "submitted_count": counts["submitted"],
+        "draft_count": counts["total"] - counts["submitted"],
+    }
+    if questionnaire.kind == Kind.APPLICATION:
+        reach["open_to_count"] = Enrollment.objects.filter(
+            cohort_id=questionnaire.cohort_id,
+            role__in=audience_roles(questionnaire.audience),
+            status__in=ACTIVE_ENROLLMENT_STATUSES,
+        ).count()
+    else:
+        reach["delivery_count"] = questionnaire.deliveries.count()
+    return reach
+
+
 def questionnaire_detail(request, pk: int):
     questionnaire = questionnaire_for(request, pk, VIEW)
     questions = ordered_questions(questionnaire=questionnaire, include_retired=True)
@@ -117,8 +143,7 @@ def questionnaire_detail(request, pk: int):
             "questionnaire": questionnaire,
             "cohort": questionnaire.cohort,
             "groups": builder_sections(questionnaire=questionnaire, questions=questions),
-            "response_count": questionnaire.responses.count(),
-            "delivery_count": questionnaire.deliveries.count(),
+            **_reach(questionnaire),
             "rules": rules,
             "occurrence": SendOccurrence.objects.filter(questionnaire=questionnaire)
             .select_related("rule__questionnaire")

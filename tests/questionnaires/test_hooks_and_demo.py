@@ -37,6 +37,31 @@ def test_next_step_for_a_mentee_with_an_application(application, mentee):
     ]
 
 
+def test_an_applicant_has_one_coherent_next_step(application, cohort):
+    """While the application questionnaire is to fill in, that is the next step (not "your
+    application is with the coordinators"); once submitted, the coordinators decide."""
+    from django.utils import timezone
+
+    from cohorts.enums import EnrollmentStatus
+    from cohorts.next_steps import all_next_steps
+
+    applicant = EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.APPLIED)
+
+    assert [(s.title, s.done) for s in all_next_steps(applicant)] == [
+        ("Fill in your application questionnaire", False)
+    ]
+
+    response = Response.objects.create(questionnaire=application, enrollment=applicant, status=ResponseStatus.DRAFT)
+    assert [s.title for s in all_next_steps(applicant)] == ["Finish your application questionnaire"]
+
+    response.status, response.submitted_at = ResponseStatus.SUBMITTED, timezone.now()
+    response.save()
+    assert [(s.title, s.done) for s in all_next_steps(applicant)] == [
+        ("Your application is with the coordinators; you will hear by email.", False),
+        ("Application questionnaire submitted", True),
+    ]
+
+
 def test_cohort_sections_by_role(application, cohort, coordinator, mentee):
     member = SubcommitteeMemberFactory(cohort=cohort).user
 

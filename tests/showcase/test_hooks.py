@@ -115,6 +115,36 @@ def test_graduates_find_their_certificate(cohort):
     ]
 
 
+def test_alumni_have_their_certificate_among_their_next_steps(cohort, client):
+    """On the home page too (the cohort's card), even once the cohort is closed."""
+    graduation = GraduationFactory(pair=PairFactory(cohort=cohort, status=PairStatus.GRADUATED))
+    pair = graduation.pair
+    still_active = PairFactory(cohort=cohort)
+    cohort.phase = CohortPhase.CLOSED
+    cohort.save()
+
+    mentee_steps = [(s.title, s.url) for s in cohort_hooks.next_steps(pair.mentee) if "certificate" in s.title]
+    mentor_steps = [(s.title, s.url) for s in cohort_hooks.next_steps(pair.mentor) if "certificate" in s.title]
+
+    assert mentee_steps == [
+        (
+            f"Your certificate of completion (with {pair.mentor.user})",
+            reverse("showcase:certificate", kwargs={"pk": graduation.pk, "role": "mentee"}),
+        )
+    ]
+    assert mentor_steps == [
+        (
+            f"Your certificate of completion (with {pair.mentee.user})",
+            reverse("showcase:certificate", kwargs={"pk": graduation.pk, "role": "mentor"}),
+        )
+    ]
+    assert [s for s in cohort_hooks.next_steps(still_active.mentee) if "certificate" in s.title] == []
+    client.force_login(pair.mentee.user)
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("showcase:certificate", kwargs={"pk": graduation.pk, "role": "mentee"}) in home
+    assert client.get(reverse("showcase:certificate", kwargs={"pk": graduation.pk, "role": "mentee"})).status_code == 200
+
+
 def test_sections_are_registered_with_cohorts(cohort, coordinator):
     titles = [s.title for s in cohort_hooks.cohort_sections(cohort, coordinator)]
 

@@ -462,3 +462,37 @@ def test_my_questionnaires_cost_a_fixed_number_of_queries(
         page = client.get(reverse("questionnaires:response-mine", kwargs={"cohort_pk": cohort.pk}))
 
     assert [item.questionnaire.title for item in page.context["items"]] == [f"Survey {n}" for n in range(item_count)]
+
+
+def test_the_builder_counts_who_an_application_questionnaire_reaches(client, application, cohort, coordinator):
+    """Not "Sent to 0 people" under "3 people have answered": an application questionnaire is
+    open to everyone of its roles, so the page counts them and who submitted or started."""
+    from cohorts.enums import EnrollmentStatus
+
+    people = [EnrollmentFactory(cohort=cohort) for _ in range(4)]
+    EnrollmentFactory(cohort=cohort, status=EnrollmentStatus.WITHDRAWN)
+    EnrollmentFactory(cohort=cohort, role="mentor")  # not of its audience (mentees)
+    for person in people[:2]:
+        Response.objects.create(questionnaire=application, enrollment=person, status=ResponseStatus.SUBMITTED)
+    Response.objects.create(questionnaire=application, enrollment=people[2], status=ResponseStatus.DRAFT)
+    client.force_login(coordinator)
+
+    page = client.get(reverse("questionnaires:questionnaire-detail", kwargs={"pk": application.pk}))
+
+    text = " ".join(page.content.decode().split())
+    assert "Open to 4 people of the cohort (mentees): 2 have submitted, 1 has started." in text
+    assert "Sent to" not in text
+    assert "3 people have answered." in text
+
+
+def test_the_builder_of_a_sent_survey_counts_deliveries_and_answers(client, cohort, coordinator):
+    survey = QuestionnaireFactory(cohort=cohort, kind="survey")
+    people = [EnrollmentFactory(cohort=cohort) for _ in range(3)]
+    for person in people:
+        DeliveryFactory(questionnaire=survey, enrollment=person)
+    Response.objects.create(questionnaire=survey, enrollment=people[0], status=ResponseStatus.SUBMITTED)
+    client.force_login(coordinator)
+
+    page = client.get(reverse("questionnaires:questionnaire-detail", kwargs={"pk": survey.pk}))
+
+    assert "Sent to 3 people so far. 1 has answered." in " ".join(page.content.decode().split())
