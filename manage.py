@@ -11,7 +11,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_DEBUG", "true")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from mentorship.scopes import unscoped
+
+    # Commands are the operator's tools over every organization (migrate, seed_demo, shell):
+    # they run unscoped; requests and tasks state their own scope (mentorship.tenancy).
+    with unscoped():
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

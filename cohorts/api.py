@@ -15,9 +15,6 @@ from .models import Cohort, Enrollment, Invitation
 from .selectors import with_training_progress
 from .services.invitations import invitation_create
 
-ORG = "program__organization"
-COHORT_ORG = "cohort__program__organization"
-
 
 def _param(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, str, description=description)
@@ -51,7 +48,6 @@ class CohortViewSet(ReadOnlyOrganizationViewSet):
     """The organization's cohorts, with their phase and dates."""
 
     serializer_class = CohortSerializer
-    organization_path = ORG
     filter_fields = {"program": "program_id", "phase": "phase"}
 
     def base_queryset(self):
@@ -94,7 +90,6 @@ class PersonViewSet(ReadOnlyOrganizationViewSet):
     many required training modules the person has completed."""
 
     serializer_class = EnrollmentSerializer
-    organization_path = COHORT_ORG
     filter_fields = {"cohort": "cohort_id", "role": "role", "status": "status"}
 
     def base_queryset(self):
@@ -109,7 +104,18 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ["id", "cohort", "email", "full_name", "role", "capacity", "status", "created_at", "sent_at", "accepted_at"]
+        fields = [
+            "id",
+            "cohort",
+            "email",
+            "full_name",
+            "role",
+            "capacity",
+            "status",
+            "created_at",
+            "sent_at",
+            "accepted_at",
+        ]
         read_only_fields = ["status", "created_at", "sent_at", "accepted_at"]
         # The service checks duplicates with the reasons a person can read.
         validators = []
@@ -131,7 +137,6 @@ class InvitationViewSet(mixins.CreateModelMixin, ReadOnlyOrganizationViewSet):
     the person by email, exactly as a coordinator does in the app."""
 
     serializer_class = InvitationSerializer
-    organization_path = COHORT_ORG
     changed_field = "changed_at"
     filter_fields = {"cohort": "cohort_id", "status": "status"}
 

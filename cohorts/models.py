@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentorship.jobs import Job
 from mentorship.models import Program
+from mentorship.tenancy import OrganizationOwned
 
 from .enums import (
     Audience,
@@ -25,8 +26,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Cohort(models.Model):
+class Cohort(OrganizationOwned):
     """One run of a program: people enroll, train, are matched, meet and graduate together."""
+
+    organization_path = "program__organization"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(_("name"), max_length=200)
@@ -80,10 +83,6 @@ class Cohort(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cohorts:cohort-detail", kwargs={"pk": self.pk})
 
-    @property
-    def organization_id(self) -> int:
-        return self.program.organization_id
-
     def clean(self) -> None:
         if self.mentor_default_capacity > self.mentor_max_capacity:
             raise ValidationError({"mentor_default_capacity": _("The default capacity cannot be above the maximum.")})
@@ -91,8 +90,11 @@ class Cohort(models.Model):
             raise ValidationError({"meeting_cadence_days": _("Pairs meet at least every day or more rarely.")})
 
 
-class SubcommitteeMember(models.Model):
+class SubcommitteeMember(OrganizationOwned):
     """A member of the cohort's matching subcommittee: reads applications, reviews proposed pairs."""
+
+    organization_path = "cohort__program__organization"
+    tenant_person_field = "user"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="subcommittee")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subcommittee_seats")
@@ -106,8 +108,11 @@ class SubcommitteeMember(models.Model):
         return f"{self.user} on the subcommittee of {self.cohort}"
 
 
-class Enrollment(models.Model):
+class Enrollment(OrganizationOwned):
     """A person's place in a cohort as a mentor or a mentee, from invitation to the end."""
+
+    organization_path = "cohort__program__organization"
+    tenant_person_field = "user"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
@@ -135,10 +140,6 @@ class Enrollment(models.Model):
         return f"{self.user} – {self.get_role_display()} in {self.cohort}"
 
     @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
-
-    @property
     def effective_capacity(self) -> int:
         if self.role != ParticipantRole.MENTOR:
             return 0
@@ -159,8 +160,10 @@ class PairEndKind(models.TextChoices):
     END = "end", _("End: the mentee takes no part in the cohort's later rounds")
 
 
-class Pair(models.Model):
+class Pair(OrganizationOwned):
     """An approved, published mentor–mentee relationship."""
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="pairs")
     mentor = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="pairs_as_mentor")
@@ -196,10 +199,6 @@ class Pair(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor.user} & {self.mentee.user}"
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
-
     def clean(self) -> None:
         if self.mentor_id and self.mentor.role != ParticipantRole.MENTOR:
             raise ValidationError({"mentor": _("This person is not a mentor in the cohort.")})
@@ -211,8 +210,10 @@ class Pair(models.Model):
             raise ValidationError(_("Both people must be in the pair's cohort."))
 
 
-class PhaseChange(models.Model):
+class PhaseChange(OrganizationOwned):
     """Who moved a cohort from one phase to another, when, and (for a reopening) why."""
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phase_changes")
     from_phase = models.CharField(max_length=20, choices=CohortPhase.choices)
@@ -228,8 +229,10 @@ class PhaseChange(models.Model):
         return f"{self.cohort}: {self.from_phase} → {self.to_phase}"
 
 
-class ImportJob(Job):
+class ImportJob(OrganizationOwned, Job):
     """A CSV of people to invite, processed by a worker; the page shows its progress."""
+
+    organization_path = "cohort__program__organization"
 
     task_kwarg = "import_job_id"
 
@@ -261,10 +264,6 @@ class ImportJob(Job):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
     def progress_counts(self) -> tuple[int, int]:
         return self.processed_rows, self.total_rows
@@ -299,12 +298,14 @@ class ImportUpload(models.Model):
         return self.cohort.program.organization_id
 
 
-class Invitation(models.Model):
+class Invitation(OrganizationOwned):
     """An email invitation into a cohort as a mentor, a mentee or a subcommittee member.
 
     The link in the email is signed and expires; the invitation itself is kept, so that the
     coordinator can send it again, and so that importing the same person twice does nothing.
     """
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
@@ -336,12 +337,10 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} → {self.cohort} ({self.get_role_display()})"
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
+class TrainingModule(OrganizationOwned):
+    organization_path = "cohort__program__organization"
 
-class TrainingModule(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="training_modules")
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"), blank=True, help_text=_("Markdown."))
@@ -361,10 +360,6 @@ class TrainingModule(models.Model):
         return self.title
 
     @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
-
-    @property
     def effective_due_on(self):
         return self.due_on or self.cohort.training_due_on
 
@@ -376,7 +371,9 @@ class TrainingModule(models.Model):
             raise ValidationError(_("Write the content or give a link (or both)."))
 
 
-class TrainingCompletion(models.Model):
+class TrainingCompletion(OrganizationOwned):
+    organization_path = "module__cohort__program__organization"
+
     module = models.ForeignKey(TrainingModule, on_delete=models.CASCADE, related_name="completions")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="training_completions")
     completed_at = models.DateTimeField(default=timezone.now)
@@ -393,9 +390,11 @@ class ChatAlert(models.TextChoices):
     FAILED_RUN = "failed_run", _("A background job failed (matching, import, export, publishing, announcement)")
 
 
-class ChatChannel(models.Model):
+class ChatChannel(OrganizationOwned):
     """Where a cohort's coordinator alerts also go: a Slack-compatible incoming webhook (Slack,
     Mattermost, Rocket.Chat, Zulip's Slack endpoint...), posted ``{"text": ...}``."""
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="chat_channel")
     url = models.URLField(_("incoming webhook URL"), max_length=500)
@@ -409,14 +408,12 @@ class ChatChannel(models.Model):
     def __str__(self) -> str:
         return f"Chat alerts of {self.cohort}"
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
-
-class Announcement(Job):
+class Announcement(OrganizationOwned, Job):
     """A message a coordinator sends to the cohort or a segment of it, by email and in the
     app, from a background job. The people it reaches are fixed when the job first runs."""
+
+    organization_path = "cohort__program__organization"
 
     task_kwarg = "announcement_id"
 
@@ -454,17 +451,15 @@ class Announcement(Job):
     def get_absolute_url(self) -> str:
         return reverse("cohorts:announcement-detail", kwargs={"pk": self.cohort_id, "announcement_pk": self.pk})
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
-
     def progress_counts(self) -> tuple[int, int]:
         return self.processed_count, self.total_count
 
 
-class AnnouncementDelivery(models.Model):
+class AnnouncementDelivery(OrganizationOwned):
     """Who an announcement reached: one row per person, so that it reaches each person once
     whatever happens to the job."""
+
+    organization_path = "announcement__cohort__program__organization"
 
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

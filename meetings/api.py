@@ -83,7 +83,6 @@ class PairViewSet(ReadOnlyOrganizationViewSet):
     ``changed_since``) follows the pair and the last change of any of its meetings."""
 
     serializer_class = PairSerializer
-    organization_path = "cohort__program__organization"
     changed_field = "changed_at"
     filter_fields = {"cohort": "cohort_id", "status": "status"}
 

@@ -4,8 +4,9 @@ the one versioned router that collects the endpoints each app keeps next to its 
 
 - authentication: ``Authorization: Bearer <key>`` with a key a coordinator created in the
   app (only its hash is stored); revoked keys are refused;
-- scope: everything a request reads or writes belongs to the key's organization; every
-  queryset starts from ``self.organization``, so another organization's ids are not found;
+- scope: everything a request reads or writes belongs to the key's organization: once the
+  key is checked, the request is narrowed to it (``mentorship.tenancy``), so another
+  organization's ids are not found, whatever the endpoint's queryset;
 - access: a read-only key may only read; sensitive answers need a key allowed to read them;
 - paging (``page``, ``page_size``), ``changed_since`` (an ISO date or date-time) on the
   time of the last change, and rate limits per key and per client address.
@@ -24,6 +25,7 @@ from rest_framework import exceptions, mixins, routers, serializers, viewsets
 from .api_auth import PerAddressThrottle
 from .dates import date_bounds
 from .models import ApiToken, Program, User
+from .scopes import narrow_request
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -70,12 +72,11 @@ def parse_changed_since(raw: str) -> datetime.datetime:
 class OrganizationViewSet(viewsets.GenericViewSet):
     """Reads (and, where an endpoint allows, writes) within the key's organization only.
 
-    Subclasses give ``organization_path`` (the lookup from their model to the organization)
-    and ``changed_field`` (the time of the last change), and may list ``filter_fields``:
-    query parameters matched exactly (``cohort=12``, ``status=accepted``).
+    Subclasses give ``changed_field`` (the time of the last change) and may list
+    ``filter_fields``: query parameters matched exactly (``cohort=12``, ``status=accepted``).
+    Their models are organization-owned: the key's scope narrows every queryset.
     """
 
-    organization_path = "organization"
     changed_field = "updated_at"
     # Ids are whole numbers: anything else is a 404 before any query.
     lookup_value_converter = "int"
@@ -88,6 +89,9 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         if not throttle.allow_request(request, self):
             self.throttled(request, throttle.wait())
         super().initial(request, *args, **kwargs)
+        # The key has been checked (a failed check raised above): the rest of the request
+        # reads and writes its organization only.
+        narrow_request(organization=self.token.organization_id)
 
     @property
     def token(self) -> ApiToken:
@@ -101,7 +105,7 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         raise NotImplementedError
 
     def get_queryset(self):
-        queryset = self.base_queryset().filter(**{self.organization_path: self.organization})
+        queryset = self.base_queryset()
         params = self.request.query_params
         for param, lookup in self.filter_fields.items():
             value = params.get(param)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, permissions, throttling
 
 from .models import ApiToken
+from .scopes import unscoped
 
 KEY_PREFIX = "mnt_"
 # How often a key's "last used" time is written: at most once a minute, not on every request.
@@ -43,14 +44,16 @@ class ApiTokenAuthentication:
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(_("Send the key as “Authorization: Bearer <key>”."))
-        token = ApiToken.objects.select_related("organization").filter(key_hash=key_hash(parts[1])).first()
+        # The key says which organization the request belongs to: looked up in all of them.
+        with unscoped():
+            token = ApiToken.objects.select_related("organization").filter(key_hash=key_hash(parts[1])).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("This key is not valid."))
         if not token.is_active:
             raise exceptions.AuthenticationFailed(_("This key was revoked."))
         now = timezone.now()
         if token.last_used_at is None or token.last_used_at < now - LAST_USED_EVERY:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            ApiToken._base_manager.filter(pk=token.pk).update(last_used_at=now)
         return AnonymousUser(), token
 
     def authenticate_header(self, request) -> str:

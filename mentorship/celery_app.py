@@ -5,7 +5,9 @@ from celery.signals import task_postrun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
 
-app = Celery("mentorship")
+# Tasks run unscoped (mentorship.tenancy): queued by services that checked the scope, they
+# load their rows by id, and the periodic ones go over every organization.
+app = Celery("mentorship", task_cls="mentorship.scopes:UnscopedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OrgRole
+from .tenancy import OrganizationOwned
 
 TIME_ZONES = frozenset(available_timezones())
 
@@ -134,8 +135,10 @@ class OrganizationMembership(models.Model):
         return f"{self.user} – {self.get_role_display()} of {self.organization}"
 
 
-class Program(models.Model):
+class Program(OrganizationOwned):
     """A mentoring program of an organization; it runs one cohort after another."""
+
+    organization_path = "organization"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(_("name"), max_length=200)
@@ -325,12 +328,14 @@ class ApiAccess(models.TextChoices):
     WRITE = "write", _("Read and write")
 
 
-class ApiToken(models.Model):
+class ApiToken(OrganizationOwned):
     """A key for one organization's integrations (an HR system, a data warehouse).
 
     Only a SHA-256 hash of the key is stored: the key is shown once, when it is created.
     The prefix (the key's first characters) lets a coordinator tell keys apart.
     """
+
+    organization_path = "organization"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, e.g. “HR system nightly sync”."))
@@ -376,9 +381,11 @@ class WebhookEvent(models.TextChoices):
     PERSON_ENROLLED = "person.enrolled", _("A person is enrolled (accepted into a cohort)")
 
 
-class Webhook(models.Model):
+class Webhook(OrganizationOwned):
     """A URL of one organization's system told about events, each delivery signed with
     HMAC-SHA256 over the body with the webhook's secret (shown once, when created)."""
+
+    organization_path = "organization"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(_("URL"), max_length=500)
@@ -407,8 +414,10 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(OrganizationOwned):
     """One event for one webhook, and how its attempts went: the delivery log."""
+
+    organization_path = "webhook__organization"
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     # One of WebhookEvent, or "ping" for a test a coordinator sent.

@@ -118,6 +118,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every query of an organization's data inside the request is limited to the person's
+    # organizations (the admin site, for staff, to none): see mentorship.tenancy.
+    "mentorship.tenancy.TenantScopeMiddleware",
     # After authentication: a person's own language choice wins over the browser's.
     "mentorship.middleware.PersonLanguageMiddleware",
     # Everything needs a signed-in person unless its view says otherwise

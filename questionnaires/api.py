@@ -26,7 +26,6 @@ class QuestionnaireViewSet(ReadOnlyOrganizationViewSet):
     """The questionnaires of the organization's cohorts."""
 
     serializer_class = QuestionnaireSerializer
-    organization_path = "cohort__program__organization"
     filter_fields = {"cohort": "cohort_id", "kind": "kind"}
 
     def base_queryset(self):
@@ -82,7 +81,6 @@ class ResponseViewSet(ReadOnlyOrganizationViewSet):
     to sensitive questions only for a key allowed to read them). Drafts are never listed."""
 
     serializer_class = ResponseSerializer
-    organization_path = "questionnaire__cohort__program__organization"
     filter_fields = {"cohort": "questionnaire__cohort_id", "questionnaire": "questionnaire_id"}
 
     def base_queryset(self):

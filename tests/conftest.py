@@ -35,6 +35,17 @@ def outsider(db):
 
 
 @pytest.fixture(autouse=True)
+def _unscoped_test_body():
+    """A test's own set-up and checks read every organization, as a management command does.
+    What it drives runs in its own scope, as in production: requests in the person's (the
+    middleware), tasks unscoped. tests/test_tenancy.py shows the queries outside any scope."""
+    from mentorship.tenancy import unscoped
+
+    with unscoped():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits(settings):
     # allauth's rate limits count in the cache; one test's sign-ins must not throttle the next.
     from django.core.cache import cache

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from mentorship.form_errors import errors_to_form
+from mentorship.tenancy import scope, unscoped
 
 from ..enums import EnrollmentStatus
 from ..forms import ApplyForm
@@ -18,8 +19,15 @@ from ..services import enrollment as enrollment_services
 
 @login_not_required
 def cohort_apply(request: HttpRequest, token: str) -> HttpResponse:
-    """The cohort's public application link: what the program is, and the application."""
-    cohort = get_object_or_404(Cohort.objects.select_related("program__organization"), application_token=token)
+    """The cohort's public application link: what the program is, and the application. The
+    token opens its cohort's organization, whoever follows it."""
+    with unscoped():
+        cohort = get_object_or_404(Cohort.objects.select_related("program__organization"), application_token=token)
+    with scope(organization=cohort.organization_id):
+        return _cohort_apply(request, cohort)
+
+
+def _cohort_apply(request: HttpRequest, cohort: Cohort) -> HttpResponse:
     is_open = phase_allows(cohort, "apply")
     context = {"cohort": cohort, "is_open": is_open}
     if not request.user.is_authenticated:

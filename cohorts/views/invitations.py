@@ -11,8 +11,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentorship.form_errors import errors_to_form, flash_form_errors
+from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
 from mentorship.models import User
+from mentorship.tenancy import scope, unscoped
 
 from ..access import cohort_for
 from ..enums import InvitationRole, InvitationStatus
@@ -61,7 +62,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     try:
         invitation_services.invitation_send(invitation=invitation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("The invitation was sent again to %(email)s.") % {"email": invitation.email})
     return redirect("cohorts:invitation-list", pk=cohort.pk)
@@ -89,7 +90,7 @@ def import_create(request: HttpRequest, pk: int) -> HttpResponse:
                 content=form.cleaned_data["content"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_errors(request, error)
         else:
             if isinstance(started, ImportUpload):
                 return redirect("cohorts:import-map", pk=cohort.pk, upload_pk=started.pk)
@@ -162,17 +163,24 @@ def import_retry(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
     try:
         import_services.import_job_retry(job=job)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     return redirect("cohorts:import-detail", pk=cohort.pk, job_pk=job.pk)
 
 
 @login_not_required
 def invitation_respond(request: HttpRequest, signed: str) -> HttpResponse:
-    """Where the link in the invitation email lands: sign up or sign in, then join."""
+    """Where the link in the invitation email lands: sign up or sign in, then join. The signed
+    link opens its invitation's organization, whoever follows it."""
     try:
-        invitation = invitation_services.invitation_resolve(signed=signed)
+        with unscoped():
+            invitation = invitation_services.invitation_resolve(signed=signed)
     except invitation_services.InvitationError as error:
         return render(request, "cohorts/invitation_invalid.html", {"reason": str(error)}, status=410)
+    with scope(organization=invitation.organization_id):
+        return _invitation_respond(request, invitation)
+
+
+def _invitation_respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     cohort = invitation.cohort
     if not request.user.is_authenticated:
         here = request.get_full_path()
@@ -212,7 +220,7 @@ def invitation_respond(request: HttpRequest, signed: str) -> HttpResponse:
                 invitation=invitation, user=request.user, acknowledge_guidelines=form.is_valid()
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_errors(request, error)
         else:
             review = invitation_services.invitation_answers_url(invitation=invitation)
             if review:

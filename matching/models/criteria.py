@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Enrollment
+from mentorship.tenancy import OrganizationOwned
 from questionnaires.models import Question
 
 from ..enums import CriterionKind, ExclusionReason, Threshold
@@ -12,13 +13,15 @@ from ..enums import CriterionKind, ExclusionReason, Threshold
 MAX_WEIGHT = 10
 
 
-class MatchingCriterion(models.Model):
+class MatchingCriterion(OrganizationOwned):
     """One thing matching compares: a mentee question against a mentor question.
 
     ``key`` names the criterion in scores and breakdowns; the answers themselves are read
     through each question's ``matching_key``. ``scale`` only matters for ``distance``: two
     answers that far apart score nothing (time-zone answers wrap around the 24 hours).
     """
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="matching_criteria")
     key = models.SlugField(_("key"), max_length=60)
@@ -66,17 +69,15 @@ class MatchingCriterion(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
-
-class MatchingSettings(models.Model):
+class MatchingSettings(OrganizationOwned):
     """How the subcommittee's votes decide a proposal in this cohort.
 
     A proposal is approved when enough of the members who have not recused approve
     (``threshold``) and at least ``min_votes`` of them did; rejected in the same way.
     """
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="matching_settings")
     threshold = models.CharField(
@@ -98,13 +99,11 @@ class MatchingSettings(models.Model):
     def __str__(self) -> str:
         return f"Matching settings of {self.cohort}"
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
-
-class Exclusion(models.Model):
+class Exclusion(OrganizationOwned):
     """A mentee and a mentor who must never be proposed together."""
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="matching_exclusions")
     mentee = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+", verbose_name=_("mentee"))
@@ -120,10 +119,6 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} ≠ {self.mentor}"
-
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
     def clean(self) -> None:
         if self.mentee_id and self.mentee.cohort_id != self.cohort_id:

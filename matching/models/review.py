@@ -4,13 +4,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Enrollment, Pair
+from mentorship.tenancy import OrganizationOwned
 from questionnaires.models import Response
 
 from ..enums import EventKind, PairEndSource, ProposalStatus, SuggestionStatus, VoteChoice
 from .runs import MatchRun
 
 
-class Proposal(models.Model):
+class Proposal(OrganizationOwned):
     """A mentor proposed for a mentee by a run (or by a swap), for the subcommittee to decide.
 
     ``breakdown`` maps each criterion key of the run to its weighted contribution (they add
@@ -18,6 +19,8 @@ class Proposal(models.Model):
     ``[{"mentor": enrollment id, "score": float}]``. ``pair`` is set when the proposal is
     published, which makes publishing twice harmless.
     """
+
+    organization_path = "cohort__program__organization"
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="proposals")
@@ -72,10 +75,6 @@ class Proposal(models.Model):
         return reverse("matching:proposal-detail", kwargs={"pk": self.cohort_id, "proposal_pk": self.pk})
 
     @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
-
-    @property
     def is_open(self) -> bool:
         return self.status == ProposalStatus.PENDING or (self.status == ProposalStatus.APPROVED and not self.pair_id)
 
@@ -88,8 +87,10 @@ class Proposal(models.Model):
         return round(100 * self.score)
 
 
-class Vote(models.Model):
+class Vote(OrganizationOwned):
     """A subcommittee member's vote on a proposal; one per member, changeable while pending."""
+
+    organization_path = "proposal__cohort__program__organization"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="matching_votes")
@@ -121,9 +122,11 @@ class ProposalView(models.Model):
         return f"{self.viewer} opened {self.proposal_id}"
 
 
-class Suggestion(models.Model):
+class Suggestion(OrganizationOwned):
     """A subcommittee member's proposal to give the mentee another mentor; the coordinator
     accepts it (the swap is made) or declines it."""
+
+    organization_path = "proposal__cohort__program__organization"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="suggestions")
     mentor = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
@@ -149,8 +152,10 @@ class Suggestion(models.Model):
         return round(100 * self.score)
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(OrganizationOwned):
     """The audit trail: every vote, decision, swap, suggestion and publication, as it happened."""
+
+    organization_path = "proposal__cohort__program__organization"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)
@@ -175,9 +180,11 @@ class ProposalEvent(models.Model):
         return self.outcome
 
 
-class PairEnd(models.Model):
+class PairEnd(OrganizationOwned):
     """Why and how a published pair ended, so that both people go back into the next round
     and the two are never proposed together again."""
+
+    organization_path = "cohort__program__organization"
 
     pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="matching_end")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="matching_pair_ends")
@@ -192,7 +199,3 @@ class PairEnd(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pair} ended ({self.get_source_display()})"
-
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import Cohort
 from mentorship.enums import ACTIVE_JOB_STATUSES
 from mentorship.jobs import Job
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import CriterionKind
 
 
-class MatchRun(Job):
+class MatchRun(OrganizationOwned, Job):
     """One matching round of a cohort, from the coordinator's click to stored proposals.
 
     ``criteria`` is the snapshot the run used (keys, labels, kinds, weights, hard flags,
@@ -18,6 +19,8 @@ class MatchRun(Job):
     change what an old run's scores mean. Claim, heartbeat and recovery are the shared job
     machinery's.
     """
+
+    organization_path = "cohort__program__organization"
 
     task_kwarg = "match_run_id"
 
@@ -55,10 +58,6 @@ class MatchRun(Job):
     def get_absolute_url(self) -> str:
         return reverse("matching:run-detail", kwargs={"pk": self.cohort_id, "run_pk": self.pk})
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
-
     def progress_counts(self) -> tuple[int, int]:
         return self.progress, 100
 
@@ -83,12 +82,14 @@ class MatchRun(Job):
         return len(self.stats.get("unmatched", {}))
 
 
-class PublishJob(Job):
+class PublishJob(OrganizationOwned, Job):
     """Publishing a cohort's approved proposals as pairs, in batches, by a worker.
 
     ``cursor`` is the last proposal handled; it is committed with each batch's pairs, so a
     job taken over after its worker died carries on after it and publishes nothing twice.
     """
+
+    organization_path = "cohort__program__organization"
 
     task_kwarg = "publish_job_id"
 
@@ -123,10 +124,6 @@ class PublishJob(Job):
 
     def get_absolute_url(self) -> str:
         return reverse("matching:publish-detail", kwargs={"pk": self.cohort_id, "job_pk": self.pk})
-
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
     def progress_counts(self) -> tuple[int, int]:
         return self.published_count + self.failed_count, self.total

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Pair
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import ACTIVE_GOAL_STATUSES, GoalFramework, GoalStatus
 
@@ -29,8 +30,10 @@ def _text(label, help_text):
     return models.TextField(label, blank=True, help_text=help_text)
 
 
-class Goal(models.Model):
+class Goal(OrganizationOwned):
     """A goal the mentee sets, in one of three frameworks, shared with the mentor."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="goals")
     framework = models.CharField(_("framework"), max_length=10, choices=GoalFramework.choices)
@@ -82,10 +85,6 @@ class Goal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:goal-detail", kwargs={"pk": self.pk})
-
-    @property
-    def organization_id(self) -> int:
-        return self.pair.organization_id
 
     @property
     def is_active(self) -> bool:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Pair
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import (
     LOGGED_MEETING_STATUSES,
@@ -21,12 +22,14 @@ MIN_DURATION_MINUTES = 5
 MAX_DURATION_MINUTES = 8 * 60
 
 
-class Meeting(models.Model):
+class Meeting(OrganizationOwned):
     """One meeting of a pair: proposed by one side, confirmed by the other, logged afterwards.
 
     ``starts_at`` is stored in UTC; each person sees it in their own time zone. A meeting's
     date, for the cadence and the pair's health, is its date in UTC.
     """
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("starts"))
@@ -95,10 +98,6 @@ class Meeting(models.Model):
         return reverse("meetings:meeting-detail", kwargs={"pk": self.pk})
 
     @property
-    def organization_id(self) -> int:
-        return self.pair.organization_id
-
-    @property
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 
@@ -126,8 +125,10 @@ class Meeting(models.Model):
         return self.updated_at.isoformat() if self.updated_at else ""
 
 
-class ActionItem(models.Model):
+class ActionItem(OrganizationOwned):
     """Something one of the pair agreed to do, with an owner and a due date."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="action_items")
     meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items")
@@ -148,14 +149,12 @@ class ActionItem(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    @property
-    def organization_id(self) -> int:
-        return self.pair.organization_id
 
-
-class AgendaItem(models.Model):
+class AgendaItem(OrganizationOwned):
     """A line of a meeting's agenda: prepared by the app (a guiding question, an action item
     or a goal to review) or added by one of the pair; ticked off during the meeting."""
+
+    organization_path = "meeting__pair__cohort__program__organization"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     kind = models.CharField(max_length=20, choices=AgendaItemKind.choices, default=AgendaItemKind.TOPIC)
@@ -197,13 +196,11 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    @property
-    def organization_id(self) -> int:
-        return self.meeting.pair.organization_id
 
-
-class PrivateNote(models.Model):
+class PrivateNote(OrganizationOwned):
     """Notes on a meeting that only their author ever sees (not the other side, not the coordinators)."""
+
+    organization_path = "meeting__pair__cohort__program__organization"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

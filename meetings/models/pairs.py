@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Pair
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import NotificationKind
 from .meetings import Meeting
@@ -13,8 +14,10 @@ MIN_CADENCE_DAYS = 7
 MAX_CADENCE_DAYS = 31
 
 
-class PairSettings(models.Model):
+class PairSettings(OrganizationOwned):
     """What a pair adjusts for itself; a pair without a row follows its cohort."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="meeting_settings")
     cadence_days = models.PositiveSmallIntegerField(
@@ -36,8 +39,10 @@ class PairSettings(models.Model):
         return f"Settings of {self.pair}"
 
 
-class PairMessage(models.Model):
+class PairMessage(OrganizationOwned):
     """A short message in the pair's thread, seen by the two of them and the coordinators."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -52,10 +57,12 @@ class PairMessage(models.Model):
         return f"{self.author} to {self.pair} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class SentNotification(models.Model):
+class SentNotification(OrganizationOwned):
     """A reminder or flag that has gone out. The unique key is what makes each one go out
     once, even when a task runs twice or two workers run it at the same time: the second
     insert fails and that worker sends nothing."""
+
+    organization_path = "pair__cohort__program__organization"
 
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     key = models.CharField(max_length=120)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mentorship.tenancy import scope
+
 from ..ics import calendar_text, meeting_event
 from ..models import CalendarFeed
 from ..selectors import calendar_feed_for_token, calendar_meetings_for
@@ -42,7 +44,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     now = timezone.now()
-    events = [meeting_event(meeting, viewer=feed.user) for meeting in calendar_meetings_for(user=feed.user, now=now)]
+    # The address stands for its person: what they would see signed in.
+    with scope(person=feed.user):
+        events = [
+            meeting_event(meeting, viewer=feed.user) for meeting in calendar_meetings_for(user=feed.user, now=now)
+        ]
     # A mentor's group meeting comes once per mentee's seat, all with the group's UID.
     seen: set[str] = set()
     events = [event for event in events if not (event.uid in seen or seen.add(event.uid))]

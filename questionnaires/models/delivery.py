@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.enums import CohortPhase
 from cohorts.models import Enrollment
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import DateAnchor, Direction, OffsetUnit, RepeatBound, RepeatUnit, SendTrigger
 from .questionnaire import Questionnaire
@@ -18,11 +19,13 @@ MAX_OFFSET_MONTHS = 120
 MAX_REPEAT = {"weeks": 52, "months": 12}
 
 
-class SendRule(models.Model):
+class SendRule(OrganizationOwned):
     """When a questionnaire goes out: when the cohort enters ``phase``, ``offset`` days or
     calendar months before or after one of the cohort's dates, or (recurring) every
     ``repeat_every`` weeks or months from one moment until another. Each occurrence of a
     recurring rule is its own copy of the questionnaire, sent once (``SendOccurrence``)."""
+
+    organization_path = "questionnaire__cohort__program__organization"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="send_rules")
     trigger = models.CharField(_("send"), max_length=10, choices=SendTrigger.choices, default=SendTrigger.DATE)
@@ -78,14 +81,12 @@ class SendRule(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def organization_id(self) -> int:
-        return self.questionnaire.organization_id
 
-
-class Delivery(models.Model):
+class Delivery(OrganizationOwned):
     """A questionnaire sent to one person. The unique constraint is what guarantees that
     each person gets each questionnaire once, whichever worker sends it."""
+
+    organization_path = "questionnaire__cohort__program__organization"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="deliveries")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="questionnaire_deliveries")

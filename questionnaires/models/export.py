@@ -3,12 +3,15 @@ from django.db import models
 from django.urls import reverse
 
 from mentorship.jobs import Job
+from mentorship.tenancy import OrganizationOwned
 
 from .questionnaire import Questionnaire
 
 
-class ExportJob(Job):
+class ExportJob(OrganizationOwned, Job):
     """A CSV of a questionnaire's answers, written by a worker; the page polls its progress."""
+
+    organization_path = "questionnaire__cohort__program__organization"
 
     task_kwarg = "export_job_id"
 
@@ -34,10 +37,6 @@ class ExportJob(Job):
 
     def get_absolute_url(self) -> str:
         return reverse("questionnaires:export-detail", kwargs={"pk": self.pk})
-
-    @property
-    def organization_id(self) -> int:
-        return self.questionnaire.organization_id
 
     @property
     def cohort(self):

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import CHOICE_TYPES, Audience, Kind, QuestionType, audience_roles
 
 
-class Questionnaire(models.Model):
+class Questionnaire(OrganizationOwned):
     """A cohort's questionnaire: an application form or one of the surveys that follow.
 
     ``kind`` (questionnaires.enums.Kind) and ``audience`` (mentor, mentee, both) are read by
@@ -20,6 +21,8 @@ class Questionnaire(models.Model):
     ``version`` goes up with every change to the questions once people have answered, and
     each response records the version it was last submitted against.
     """
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="questionnaires")
     title = models.CharField(_("title"), max_length=200)
@@ -62,10 +65,6 @@ class Questionnaire(models.Model):
         return reverse("questionnaires:questionnaire-detail", kwargs={"pk": self.pk})
 
     @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
-
-    @property
     def roles(self) -> tuple[str, ...]:
         return audience_roles(self.audience)
 
@@ -74,8 +73,10 @@ class Questionnaire(models.Model):
         return self.closes_at is not None and self.closes_at <= timezone.now()
 
 
-class Section(models.Model):
+class Section(OrganizationOwned):
     """An optional heading that groups questions."""
+
+    organization_path = "questionnaire__cohort__program__organization"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(_("title"), max_length=200)
@@ -88,12 +89,8 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def organization_id(self) -> int:
-        return self.questionnaire.organization_id
 
-
-class Question(models.Model):
+class Question(OrganizationOwned):
     """One question. ``key`` is a stable slug, unique within the questionnaire (templates set
     it, e.g. ``good_fit``); ``matching_key`` is blank or the matching criterion the answers
     feed (questionnaires.enums.MatchingKey or a slug a coordinator names).
@@ -101,6 +98,8 @@ class Question(models.Model):
     A question that has answers is never deleted: it is retired (``retired_at``), which takes
     it off the form while its answers stay readable.
     """
+
+    organization_path = "questionnaire__cohort__program__organization"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(
@@ -146,10 +145,6 @@ class Question(models.Model):
         return self.text
 
     @property
-    def organization_id(self) -> int:
-        return self.questionnaire.organization_id
-
-    @property
     def has_choices(self) -> bool:
         return self.type in CHOICE_TYPES
 
@@ -171,9 +166,11 @@ class Question(models.Model):
             raise ValidationError(errors)
 
 
-class Choice(models.Model):
+class Choice(OrganizationOwned):
     """A choice of a single- or multiple-choice question. ``value`` is a stable slug that
     answers store and other apps read; ``label`` is what people see and may be reworded."""
+
+    organization_path = "question__questionnaire__cohort__program__organization"
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     value = models.SlugField(max_length=60)

@@ -3,15 +3,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Enrollment
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import ResponseStatus
 from .questionnaire import Question, Questionnaire
 
 
-class Response(models.Model):
+class Response(OrganizationOwned):
     """One person's answers to one questionnaire: a draft until submitted, editable until
     the questionnaire closes. ``revision`` goes up with every save, so that a form posted
     twice (a double click, an old tab) is recognised and refused."""
+
+    organization_path = "questionnaire__cohort__program__organization"
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="responses")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="questionnaire_responses")
@@ -36,10 +39,6 @@ class Response(models.Model):
         return reverse("questionnaires:response-detail", kwargs={"pk": self.pk})
 
     @property
-    def organization_id(self) -> int:
-        return self.questionnaire.organization_id
-
-    @property
     def cohort(self):
         return self.questionnaire.cohort
 
@@ -48,13 +47,15 @@ class Response(models.Model):
         return self.status == ResponseStatus.SUBMITTED
 
 
-class Answer(models.Model):
+class Answer(OrganizationOwned):
     """An answer, with the question's text and the chosen labels as they were when given.
 
     ``value`` is canonical: a string (text, ISO date, time zone name, country code, or a
     single choice's value slug), a list of value slugs (multiple choice), a number (number,
     scale) or a boolean (yes/no). A time zone answer also keeps its UTC offset in hours.
     """
+
+    organization_path = "response__questionnaire__cohort__program__organization"
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     # PROTECT: a question with answers is retired, never deleted, so that no answer disappears.

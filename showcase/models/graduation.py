@@ -4,12 +4,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Pair
+from mentorship.tenancy import OrganizationOwned
 from questionnaires.models import Questionnaire
 
 
-class GraduationSettings(models.Model):
+class GraduationSettings(OrganizationOwned):
     """What a cohort asks of a pair before it graduates; a cohort without a row uses the
     defaults described in ``showcase.graduation``."""
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="graduation_settings")
     min_meetings = models.PositiveSmallIntegerField(
@@ -36,9 +39,11 @@ class GraduationSettings(models.Model):
         return f"Graduation settings of {self.cohort}"
 
 
-class Graduation(models.Model):
+class Graduation(OrganizationOwned):
     """A pair that graduated: when, by whom, and what it had done by then. A pair that
     graduated without meeting every criterion carries the coordinator's reason."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="graduation")
     graduated_at = models.DateTimeField(_("graduated"))
@@ -59,10 +64,6 @@ class Graduation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("showcase:certificate", kwargs={"pk": self.pk, "role": "mentee"})
-
-    @property
-    def organization_id(self) -> int:
-        return self.pair.cohort.program.organization_id
 
     @property
     def was_overridden(self) -> bool:

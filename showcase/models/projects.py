@@ -5,15 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Enrollment
+from mentorship.tenancy import OrganizationOwned
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
 
 
-class Project(models.Model):
+class Project(OrganizationOwned):
     """A mentee's independent project in a cohort: what they build or learn beside the
     meetings, shown at the end-of-program showcase. One per mentee and cohort; it stays
     with the mentee if they are matched with another mentor."""
+
+    organization_path = "enrollment__cohort__program__organization"
 
     enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="showcase_project")
     title = models.CharField(_("title"), max_length=TITLE_MAX)
@@ -37,12 +40,10 @@ class Project(models.Model):
     def cohort(self):
         return self.enrollment.cohort
 
-    @property
-    def organization_id(self) -> int:
-        return self.enrollment.cohort.program.organization_id
 
+class Milestone(OrganizationOwned):
+    organization_path = "project__enrollment__cohort__program__organization"
 
-class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=TITLE_MAX)
     due_on = models.DateField(_("due"))
@@ -60,8 +61,10 @@ class Milestone(models.Model):
         return self.done_at is not None
 
 
-class ProjectUpdate(models.Model):
+class ProjectUpdate(OrganizationOwned):
     """A progress update the mentee posts; their mentor reads it and comments."""
+
+    organization_path = "project__enrollment__cohort__program__organization"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -76,7 +79,9 @@ class ProjectUpdate(models.Model):
         return f"{self.project} – {self.created_at:%Y-%m-%d}"
 
 
-class UpdateComment(models.Model):
+class UpdateComment(OrganizationOwned):
+    organization_path = "update__project__enrollment__cohort__program__organization"
+
     update = models.ForeignKey(ProjectUpdate, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("comment"), max_length=2000)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import FileKind
 from ..uploads import submission_upload_to
@@ -15,8 +16,10 @@ def new_public_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Showcase(models.Model):
+class Showcase(OrganizationOwned):
     """The cohort's end-of-program showcase, where mentees present their projects."""
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="showcase")
     title = models.CharField(_("title"), max_length=200)
@@ -53,14 +56,12 @@ class Showcase(models.Model):
     def get_public_url(self) -> str:
         return reverse("showcase:showcase-public", kwargs={"token": self.public_token})
 
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
-
-class Submission(models.Model):
+class Submission(OrganizationOwned):
     """A project submitted to its cohort's showcase. ``position`` places it in the
     programme (empty: submitted, not scheduled yet)."""
+
+    organization_path = "showcase__cohort__program__organization"
 
     showcase = models.ForeignKey(Showcase, on_delete=models.CASCADE, related_name="submissions")
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="submission")
@@ -89,10 +90,6 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} at {self.showcase}"
-
-    @property
-    def organization_id(self) -> int:
-        return self.showcase.cohort.program.organization_id
 
     @property
     def in_programme(self) -> bool:

@@ -4,13 +4,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Pair
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import TermChoice
 
 
-class TermChoiceRecord(models.Model):
+class TermChoiceRecord(OrganizationOwned):
     """What one person of a pair chose for the end of the pair's term. ``term_ends_on``
     names the term: a pair that continues gets a new term and chooses again."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="term_choices")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -29,9 +32,11 @@ class TermChoiceRecord(models.Model):
         return f"{self.user}: {self.get_choice_display()} ({self.pair})"
 
 
-class TermDecision(models.Model):
+class TermDecision(OrganizationOwned):
     """The coordinator's decision on a pair at the end of a term. Continuing sets the end
     of the next term; re-matching and ending end the pair."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="term_decisions")
     term_ends_on = models.DateField()
@@ -58,9 +63,11 @@ class TermDecision(models.Model):
         return f"{self.pair}: {self.get_decision_display()}"
 
 
-class TermReminder(models.Model):
+class TermReminder(OrganizationOwned):
     """A reminder to choose that went out; the unique key makes it go out once per person
     and term, even when the task runs twice."""
+
+    organization_path = "pair__cohort__program__organization"
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.phases import phase_allows
 from mentorship.form_errors import errors_to_form, flash_errors
+from mentorship.tenancy import scope, unscoped
 
 from ..enums import FileKind
 from ..forms import ShowcaseForm, SubmissionForm
@@ -242,11 +243,13 @@ def submission_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _public_showcase(token: str) -> Showcase:
-    showcase = (
-        Showcase.objects.filter(public_token=token, is_public=True)
-        .select_related("cohort__program__organization")
-        .first()
-    )
+    # The token says which organization the page belongs to: looked up in all of them.
+    with unscoped():
+        showcase = (
+            Showcase.objects.filter(public_token=token, is_public=True)
+            .select_related("cohort__program__organization")
+            .first()
+        )
     if showcase is None:
         raise Http404
     return showcase
@@ -257,19 +260,21 @@ def showcase_public(request: HttpRequest, token: str) -> HttpResponse:
     """The public page: only if the coordinators published the showcase, and only the
     projects whose mentees allowed it."""
     showcase = _public_showcase(token)
-    scheduled = [(s, start) for s, start in programme(showcase=showcase) if s.allow_public]
-    page = Paginator(_submissions(showcase, public=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "showcase/showcase_public.html",
-        {"showcase": showcase, "cohort": showcase.cohort, "programme": scheduled, "page": page},
-    )
+    with scope(organization=showcase.organization_id):
+        scheduled = [(s, start) for s, start in programme(showcase=showcase) if s.allow_public]
+        page = Paginator(_submissions(showcase, public=True), PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "showcase/showcase_public.html",
+            {"showcase": showcase, "cohort": showcase.cohort, "programme": scheduled, "page": page},
+        )
 
 
 @login_not_required
 def public_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     showcase = _public_showcase(token)
-    submission = get_object_or_404(
-        Submission.objects.select_related("project__enrollment__user"), pk=pk, showcase=showcase, allow_public=True
-    )
-    return _file_response(submission)
+    with scope(organization=showcase.organization_id):
+        submission = get_object_or_404(
+            Submission.objects.select_related("project__enrollment__user"), pk=pk, showcase=showcase, allow_public=True
+        )
+        return _file_response(submission)
