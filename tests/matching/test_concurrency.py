@@ -1,6 +1,7 @@
 """Race conditions, with real concurrent transactions. Row locks need PostgreSQL: SQLite
 serialises every write to the whole database, so these tests only run on PostgreSQL (as CI does)."""
 
+import contextvars
 import threading
 
 import pytest
@@ -39,7 +40,11 @@ def at_once(*calls):
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    # Each thread in the test's own scope (a new thread starts with none), as each of two
+    # requests would run in its person's.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(run, i, call)) for i, call in enumerate(calls)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

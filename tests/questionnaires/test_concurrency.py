@@ -1,6 +1,7 @@
 """Two requests at once (a double click, two tabs): on PostgreSQL, where rows are really
 locked; SQLite runs one writer at a time, so there is nothing to race there."""
 
+import contextvars
 import threading
 from collections import Counter
 
@@ -37,7 +38,11 @@ def _together(*calls) -> list:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    # Each thread in the test's own scope (a new thread starts with none), as each of two
+    # requests would run in its person's.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(run, i, call)) for i, call in enumerate(calls)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
