@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentorship.form_errors import flash_errors, flash_form_errors
+from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
 from mentorship.periodic import periodic_runs_shown
 from mentorship.selectors import programs_for
 
@@ -29,7 +29,7 @@ def cohort_create(request: HttpRequest, program_pk: int) -> HttpResponse:
         try:
             cohort = cohort_services.cohort_create(program=program, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request, _("The cohort was created. Next: adapt the guidelines and name the subcommittee.")
@@ -45,7 +45,7 @@ def cohort_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             cohort_services.cohort_update(cohort=cohort, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The cohort was saved."))
             return redirect(cohort)

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.form_errors import errors_to_form, flash_errors
+
 from ..access import cohort_for, own_enrollment
 from ..enums import EnrollmentStatus
 from ..forms import TrainingModuleForm
@@ -90,7 +92,7 @@ def training_complete(request: HttpRequest, pk: int, module_pk: int) -> HttpResp
         else:
             training_services.training_complete(module=module, enrollment=enrollment)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("Marked as not done.") if undo else _("“%(title)s” is done.") % {"title": module.title}
@@ -105,7 +107,7 @@ def training_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             training_services.training_module_create(cohort=cohort, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The module was added."))
             return redirect("cohorts:training-list", pk=cohort.pk)
@@ -119,7 +121,7 @@ def training_update(request: HttpRequest, pk: int, module_pk: int) -> HttpRespon
         try:
             training_services.training_module_update(module=module, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The module was saved."))
             return redirect("cohorts:training-list", pk=cohort.pk)
@@ -132,7 +134,7 @@ def training_delete(request: HttpRequest, pk: int, module_pk: int) -> HttpRespon
     try:
         training_services.training_module_delete(module=module)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("The module was deleted."))
     return redirect("cohorts:training-list", pk=cohort.pk)
@@ -195,7 +197,7 @@ def training_remind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         training_services.training_remind_request(cohort=cohort)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("A reminder is on its way to everyone who has required training left."))
     return redirect("cohorts:training-grid", pk=cohort.pk)

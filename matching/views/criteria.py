@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mentorship.form_errors import errors_to_form, flash_form_errors
+from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
 from questionnaires.selectors import matching_questions
 
 from ..forms import CriterionForm, ExclusionForm, MatchingSettingsForm
@@ -49,7 +49,7 @@ def criteria_defaults(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         created = services.criteria_set_up_defaults(cohort=cohort)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         if created:
             messages.success(
@@ -102,7 +102,7 @@ def criterion_delete(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRe
     try:
         services.criterion_delete(criterion=criterion)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("The criterion “%(label)s” was deleted.") % {"label": criterion.label})
     return redirect("matching:criteria-list", pk=cohort.pk)

@@ -354,7 +354,7 @@ def proposal_decide_view(request: HttpRequest, pk: int, proposal_pk: int) -> Htt
     try:
         proposal = proposal_decide(proposal=proposal, by=request.user, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("The proposal is %(status)s.") % {"status": proposal.get_status_display().lower()})
     return redirect(proposal.get_absolute_url())
@@ -421,7 +421,7 @@ def suggestion_decline_view(request: HttpRequest, pk: int, proposal_pk: int, sug
     try:
         suggestion_decline(suggestion=suggestion, by=request.user, comment=request.POST.get("comment", "")[:2000])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
     else:
         messages.success(request, _("The suggestion is declined."))
     return redirect(reverse("matching:proposal-detail", kwargs={"pk": cohort.pk, "proposal_pk": proposal_pk}))
