@@ -277,9 +277,11 @@ class ImportJob(OrganizationOwned, Job):
         return [p for p in self.problems if p.get("answers")]
 
 
-class ImportUpload(models.Model):
+class ImportUpload(OrganizationOwned):
     """A CSV whose extra columns wait for the coordinator to map them to application
     questions; it becomes an ImportJob once the mapping is confirmed."""
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="import_uploads")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -292,10 +294,6 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.program.organization_id
 
 
 class Invitation(OrganizationOwned):

@@ -19,6 +19,7 @@ must be safe to run again after a death half-way (one transaction per unit of wo
 """
 
 import contextlib
+import contextvars
 import datetime
 import logging
 import threading
@@ -214,8 +215,12 @@ def keep_alive(model: type[Job], pk: int) -> Iterator[None]:
         yield
         return
     stop = threading.Event()
+    # In the task's tenant scope (mentorship.tenancy): a new thread starts with none.
     beater = threading.Thread(
-        target=_beat_forever, args=(model, pk, stop, settings.JOB_HEARTBEAT_SECONDS), daemon=True, name=f"beat-{pk}"
+        target=contextvars.copy_context().run,
+        args=(_beat_forever, model, pk, stop, settings.JOB_HEARTBEAT_SECONDS),
+        daemon=True,
+        name=f"beat-{pk}",
     )
     beater.start()
     try:

@@ -61,7 +61,7 @@ def test_every_model_that_belongs_to_an_organization_is_scoped():
     scoped = {m._meta.label for m in ours if issubclass(m, OrganizationOwned)}
 
     assert scoped == owned - NOT_SCOPED
-    assert len(scoped) == 54
+    assert len(scoped) == 57
 
 
 @pytest.mark.parametrize(
@@ -308,3 +308,27 @@ def test_a_coordinator_of_a_opens_no_page_of_b(client, two_organizations):
     meeting_page = client.get(b["item"].meeting.get_absolute_url())
 
     assert (cohort_page.status_code, meeting_page.status_code) == (404, 404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_jobs_heartbeat_is_written_in_its_tasks_scope(settings):
+    import time
+
+    from matching.models import MatchRun
+    from mentorship.celery_app import app
+    from mentorship.enums import JobStatus
+    from mentorship.jobs import keep_alive
+    from tests.factories import MatchRunFactory
+
+    settings.JOB_HEARTBEAT_SECONDS = 0.05
+    run = MatchRunFactory(status=JobStatus.RUNNING)
+    app.conf.task_always_eager = False
+    try:
+        with no_scope(), unscoped(), keep_alive(MatchRun, run.pk):
+            deadline = time.monotonic() + 20
+            while MatchRun.objects.get(pk=run.pk).heartbeat_at is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        app.conf.task_always_eager = True
+
+    assert MatchRun.objects.get(pk=run.pk).heartbeat_at is not None

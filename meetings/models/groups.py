@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Enrollment
+from mentorship.tenancy import OrganizationOwned
 
 from ..enums import GroupMeetingStatus
 from .meetings import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 
 
-class GroupMeeting(models.Model):
+class GroupMeeting(OrganizationOwned):
     """One meeting of a mentor with several of their mentees together.
 
     Each mentee invited has a ``Meeting`` of their own pair linked here (``meetings``): it
@@ -21,6 +22,8 @@ class GroupMeeting(models.Model):
     meeting; the agenda and the shared notes live here, once for everybody, and the notes
     are read only by the mentees present (and the mentor and the coordinators).
     """
+
+    organization_path = "cohort__program__organization"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="group_meetings")
     mentor = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="group_meetings")
@@ -61,10 +64,6 @@ class GroupMeeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:groupmeeting-detail", kwargs={"pk": self.pk})
-
-    @property
-    def organization_id(self) -> int:
-        return self.cohort.organization_id
 
     @property
     def ends_at(self) -> datetime.datetime:

@@ -104,9 +104,11 @@ class Delivery(OrganizationOwned):
         return f"{self.questionnaire} → {self.enrollment.user}"
 
 
-class SendOccurrence(models.Model):
+class SendOccurrence(OrganizationOwned):
     """One occurrence of a recurring send rule: the copy of the questionnaire it sent. The
     unique key makes each occurrence happen once, however often the task runs."""
+
+    organization_path = "rule__questionnaire__cohort__program__organization"
 
     rule = models.ForeignKey(SendRule, on_delete=models.CASCADE, related_name="occurrences")
     due_on = models.DateField()
