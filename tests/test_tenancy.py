@@ -61,7 +61,7 @@ def test_every_model_that_belongs_to_an_organization_is_scoped():
     scoped = {m._meta.label for m in ours if issubclass(m, OrganizationOwned)}
 
     assert scoped == owned - NOT_SCOPED
-    assert len(scoped) == 57
+    assert len(scoped) == 58
 
 
 @pytest.mark.parametrize(

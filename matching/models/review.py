@@ -107,9 +107,11 @@ class Vote(OrganizationOwned):
         return f"{self.member}: {self.get_choice_display()}"
 
 
-class ProposalView(models.Model):
+class ProposalView(OrganizationOwned):
     """A person opened a proposal's page: what "all I have looked at" acts on in the bulk
     vote or decision. One row per person and proposal, with the last time they opened it."""
+
+    organization_path = "proposal__cohort__program__organization"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="views")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
