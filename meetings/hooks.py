@@ -16,7 +16,7 @@ from collections.abc import Callable
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -50,7 +50,7 @@ def pair_panels(pair, user) -> list[Panel]:
 
 
 def _short_date(moment, user) -> str:
-    return date_format(timezone.localtime(moment), "D j M, H:i")
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def next_steps(enrollment) -> list[NextStep]:

@@ -1,12 +1,31 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from .enums import OrgRole
 from .models import TIME_ZONES, ApiAccess, Delivery, Program, User, WebhookEvent
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(TIME_ZONES)]
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in, with the address filled in when a link carries it
+    (``?login=...``, as the invitation's "I already have an account" does)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound or self.request is None:
+            return
+        address = self.request.GET.get("login", "").strip()[:254]
+        try:
+            validate_email(address)
+        except ValidationError:
+            return
+        self.initial.setdefault("login", address)
 
 
 class SignupForm(AllauthSignupForm):

@@ -229,7 +229,13 @@ def _recipients(
 
 
 def _prepare(
-    *, to: Iterable, template: str, context: dict, cohort=None, looked_up: _LookedUp | None = None
+    *,
+    to: Iterable,
+    template: str,
+    context: dict,
+    cohort=None,
+    looked_up: _LookedUp | None = None,
+    attachments: list[dict] | None = None,
 ) -> tuple[list, list[dict]]:
     """The notifications to record and the messages to send for one email to ``to``."""
     kind = kind_for(template)
@@ -247,7 +253,7 @@ def _prepare(
                 rendered[(zone.key, language)] = email_render(template=template, context=context, zone=zone)
         message = rendered[(zone.key, language)]
         if delivery == Delivery.IMMEDIATE:
-            messages.append({"to": [address], **message})
+            messages.append({"to": [address], **message, **({"attachments": attachments} if attachments else {})})
         if person is not None and person.is_active:
             state = {
                 Delivery.IMMEDIATE: EmailState.SENT,
@@ -260,21 +266,26 @@ def _prepare(
     return notifications, messages
 
 
-def email_queue(*, to: Iterable, template: str, context: dict, cohort=None) -> None:
+def email_queue(
+    *, to: Iterable, template: str, context: dict, cohort=None, attachments: list[dict] | None = None
+) -> None:
     """Tell each recipient of ``to``: by email (rendered now in their language and time zone,
     sent after commit) and, when the recipient has an account, in their notification list.
 
     ``to`` holds people (accounts) or plain addresses (of people without an account yet; an
     address with an account is treated as that person). ``cohort`` (else
     ``context["cohort"]``) is the cohort the email is about: its program may make the email
-    compulsory.
+    compulsory. ``attachments`` (``{"filename", "content", "mimetype"}``, text content) go
+    with the email itself, not with a digest: a calendar invitation, for instance.
 
     Side effects: one Notification per recipient with an account; queues
     ``mentorship.send_email`` once per recipient on commit, except for people who chose the
     daily digest or no email for this kind (kinds every program or this program requires are
     always sent). Nothing is sent or recorded if the surrounding transaction rolls back.
     """
-    notifications, messages = _prepare(to=to, template=template, context=context, cohort=cohort)
+    notifications, messages = _prepare(
+        to=to, template=template, context=context, cohort=cohort, attachments=attachments
+    )
     Notification.objects.bulk_create(notifications)
     if messages:
         _send_on_commit(messages)
@@ -291,7 +302,13 @@ def email_queue_many(*, messages: list[dict]) -> None:
     notifications, rendered = [], []
     looked_up = _look_up(messages) if messages else None
     for m in messages:
-        found, prepared = _prepare(to=m["to"], template=m["template"], context=m["context"], looked_up=looked_up)
+        found, prepared = _prepare(
+            to=m["to"],
+            template=m["template"],
+            context=m["context"],
+            looked_up=looked_up,
+            attachments=m.get("attachments"),
+        )
         notifications += found
         key = m.get("key", "")
         for message in prepared:

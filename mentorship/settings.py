@@ -206,7 +206,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "mentorship.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "mentorship.forms.SignupForm", "login": "mentorship.forms.LoginForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 # Mandatory in production; the demo lets people in without a mail round-trip.
 ACCOUNT_EMAIL_VERIFICATION = env.str("DJANGO_ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
@@ -258,6 +258,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates in one style per language: templates name a format (DATE_FORMAT, SHORT_DATE_FORMAT...)
+# and mentorship/formats/<language>/formats.py says what it looks like.
+FORMAT_MODULE_PATH = "mentorship.formats"
 
 # --- Static and media files -------------------------------------------------------------
 

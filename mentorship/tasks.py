@@ -20,13 +20,21 @@ def task_ping(*, value: str = "pong") -> str:
     retry_backoff_max=600,
     max_retries=5,
 )
-def task_send_email(*, to: list[str], subject: str, body: str, html: str = "") -> int:
+def task_send_email(
+    *, to: list[str], subject: str, body: str, html: str = "", attachments: list[dict] | None = None
+) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html:
         message.attach_alternative(html, "text/html")
+    _attach(message, attachments)
     sent = message.send()
     logger.info("Sent %s to %d recipient(s)", subject, len(to))
     return sent
+
+
+def _attach(message: EmailMultiAlternatives, attachments: list[dict] | None) -> None:
+    for attachment in attachments or ():
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
 
 
 @shared_task(
@@ -60,6 +68,7 @@ def task_send_emails(*, messages: list[dict]) -> int:
             )
             if item.get("html"):
                 message.attach_alternative(item["html"], "text/html")
+            _attach(message, item.get("attachments"))
             try:
                 sent += message.send()
             except Exception:

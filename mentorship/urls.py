@@ -38,6 +38,8 @@ mentorship_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("language/", views.language_switch, name="language-switch"),
     # Before allauth's own: the same address and name, with two sign-ups at once handled.
     path("accounts/signup/", views.signup_view, name="account_signup"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorship.form_errors import flash_errors, flash_form_errors
-from mentorship.spreadsheets import csv_safe
+from mentorship.spreadsheets import csv_safe, csv_streaming_response
 from mentorship.zones import local_iso
 
 from ..access import cohort_for
@@ -84,8 +84,6 @@ def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def rows():
-        # The byte order mark tells spreadsheet programs the file is UTF-8 (accented names).
-        yield "\ufeff"
         yield writer.writerow(
             [
                 "name",
@@ -118,9 +116,7 @@ def people_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(cohort.name) or "cohort"}-people.csv"'
-    return response
+    return csv_streaming_response(lines=rows(), filename=f"{slugify(cohort.name) or 'cohort'}-people.csv")
 
 
 def _back(request, cohort) -> str:

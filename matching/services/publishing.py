@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,8 @@ def _match_emails(proposal: Proposal) -> list[dict]:
                 "cohort": cohort,
                 "reasons": reasons,
                 "is_mentee": person == mentee,
+                # The pair's page, where they meet, plan and write to each other.
+                "pair_url": reverse("meetings:pair-detail", kwargs={"pk": proposal.pair_id}),
             },
         }
         for side, person, partner, partner_role in (

@@ -148,6 +148,26 @@ def log_reminders_send(*, now: datetime.datetime | None = None) -> int:
     return sent
 
 
+def next_meetings(*, pair_ids, now: datetime.datetime) -> dict[int, Meeting]:
+    """Each pair's next meeting still ahead (proposed or confirmed), in one query: a reminder
+    must not ask people to propose a time when one is already proposed or agreed."""
+    found: dict[int, Meeting] = {}
+    upcoming = (
+        Meeting.objects.filter(pair_id__in=list(pair_ids), status__in=OPEN_MEETING_STATUSES, starts_at__gte=now)
+        .select_related("proposed_by")
+        .order_by("pair_id", "starts_at", "pk")
+    )
+    for meeting in upcoming:
+        found.setdefault(meeting.pair_id, meeting)
+    return found
+
+
+def _next_meeting_context(meeting: Meeting | None) -> dict:
+    if meeting is None:
+        return {"next_meeting": None}
+    return {"next_meeting": meeting, "next_meeting_url": meeting.get_absolute_url()}
+
+
 def pairs_at_risk_flag(*, now: datetime.datetime | None = None) -> int:
     """Flag the pairs that are at risk or have had no contact, once per state change.
 
@@ -187,12 +207,14 @@ def _flag_cohort(cohort: Cohort, now: datetime.datetime) -> int:
         .order_by("mentee__user__full_name", "pk")
     )
     coordinators = pair_coordinators(pair=pairs[0])
+    upcoming = next_meetings(pair_ids=newly, now=now)
     flagged = [
         {
             "pair": pair,
             "health": Health(newly[pair.pk]["health"]),
             "last_held_at": newly[pair.pk]["last_held_at"],
             "pair_url": reverse("meetings:pair-detail", kwargs={"pk": pair.pk}),
+            **_next_meeting_context(upcoming.get(pair.pk)),
         }
         for pair in pairs
     ]
@@ -233,6 +255,8 @@ def monthly_checkins_send(*, now: datetime.datetime | None = None) -> int:
         pairs=Pair.objects.filter(status=PairStatus.ACTIVE, cohort__phase__in=meet_phases())
     ).select_related("mentor__user", "mentee__user", "cohort__program")
     sent = 0
+    pairs = list(pairs)
+    upcoming = next_meetings(pair_ids=[pair.pk for pair in pairs], now=now)
     for pair in pairs:
         last = max(moment for moment in (pair.matched_at, pair.last_held_at, pair.last_message_at) if moment)
         months = whole_months_between(utc_date(last), today)
@@ -252,6 +276,7 @@ def monthly_checkins_send(*, now: datetime.datetime | None = None) -> int:
                     "months": months,
                     "pair_url": reverse("meetings:pair-detail", kwargs={"pk": pair.pk}),
                     "propose_url": reverse("meetings:meeting-create", kwargs={"pk": pair.pk}),
+                    **_next_meeting_context(upcoming.get(pair.pk)),
                 },
                 cohort=pair.cohort,
             )

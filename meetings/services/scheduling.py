@@ -3,15 +3,16 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cohorts.models import Pair, PairStatus
 from mentorship.models import User, WebhookEvent
-from mentorship.notifications import email_queue
+from mentorship.notifications import email_queue, language_of
 from mentorship.webhooks import webhook_emit
 
+from .. import invitations
 from ..enums import (
     LOGGED_MEETING_STATUSES,
     OPEN_MEETING_STATUSES,
@@ -102,6 +103,23 @@ def _meeting_context(meeting: Meeting, recipient: User, **extra: object) -> dict
     }
 
 
+# The calendar invitation each email about a meeting carries.
+INVITATION_METHODS = {
+    "meeting-proposed": invitations.REQUEST,
+    "meeting-confirmed": invitations.REQUEST,
+    "meeting-cancelled": invitations.CANCEL,
+}
+
+
+def _invitation(meeting: Meeting, recipient: User, template: str) -> list[dict]:
+    method = INVITATION_METHODS.get(template)
+    if method is None or not meeting.is_timed:
+        return []
+    # The event's name is written for the recipient, in their language.
+    with translation.override(language_of(recipient)):
+        return [invitations.invitation_attachment(meeting, recipient=recipient, method=method)]
+
+
 def _tell_other(meeting: Meeting, by: User, template: str, **extra: object) -> None:
     other = other_person(meeting.pair, by)
     if other is not None:
@@ -110,6 +128,7 @@ def _tell_other(meeting: Meeting, by: User, template: str, **extra: object) -> N
             template=template,
             context=_meeting_context(meeting, other, by=by, **extra),
             cohort=meeting.pair.cohort,
+            attachments=_invitation(meeting, other, template),
         )
 
 

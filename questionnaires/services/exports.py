@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from mentorship.jobs import job_dispatch, job_execute, job_progress, job_succeed
 from mentorship.models import User
-from mentorship.spreadsheets import csv_safe
+from mentorship.spreadsheets import csv_bytes, csv_safe
 from mentorship.zones import local_iso, zone_of
 
 from ..models import ExportJob, Questionnaire, Response
@@ -112,7 +112,7 @@ def _write_in(job: ExportJob, zone: ZoneInfo) -> None:
     # storage cuts names longer than the column from the end, which would cut the random part.
     title = slugify(questionnaire.title)[:40].strip("-") or "answers"
     name = f"{title}-{stamp}-{secrets.token_hex(8)}.csv"
-    job.file.save(name, ContentFile(buffer.getvalue().encode("utf-8-sig")), save=False)
+    job.file.save(name, ContentFile(csv_bytes(buffer.getvalue())), save=False)
     job_succeed(ExportJob, job.pk, file=job.file.name, processed_rows=done)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort
 from cohorts.selectors import funnel_stages
 from mentorship.selectors import programs_for
-from mentorship.spreadsheets import csv_safe
+from mentorship.spreadsheets import csv_response, csv_safe
 from questionnaires.enums import QuestionType
 
 from ..charts import Bar, bar_chart, column_chart, grouped_bar_chart, line_chart
@@ -283,8 +283,7 @@ def figure_rows(figures: CohortOutcomes) -> list[tuple[str, str, object]]:
 
 
 def _csv_response(filename: str, per_cohort: list[CohortOutcomes]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = csv_response(filename=filename)
     writer = csv.writer(response)
     writer.writerow([_("Cohort"), _("Section"), _("Measure"), _("Value")])
     for figures in per_cohort:

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cohorts.enums import CohortPhase
 from cohorts.models import Enrollment, Pair, PairEndKind, PairStatus
@@ -70,6 +71,12 @@ def test_publishing_makes_the_pair_and_tells_both_people(approved, coordinator, 
     # The reasons: the criteria that added most, best first; a criterion that added nothing is left out.
     assert "- the same answer on “Career track”\n- close on “Geography”\n" in to_ada.body
     assert "Values" not in to_ada.body
+    # The link goes to the pair's page, where they meet, not to the cohort.
+    pair_link = f"http://127.0.0.1:8000{reverse('meetings:pair-detail', kwargs={'pk': pair.pk})}"
+    for message in mail.outbox:
+        assert pair_link in message.body
+        assert f'href="{pair_link}"' in message.alternatives[0][0]
+        assert f"{approved.cohort.get_absolute_url()}\n" not in message.body
 
 
 def test_the_email_never_names_a_criterion_on_a_sensitive_question(

@@ -100,7 +100,7 @@ def test_the_other_person_is_told_and_the_private_note_and_action_items_are_kept
         )
 
     assert [m.to for m in mail.outbox] == [[mentee.email]]
-    assert mail.outbox[0].subject == f"{mentor} recorded your phone or video call of 8 Mar"
+    assert mail.outbox[0].subject == f"{mentor} recorded your phone or video call of 8 March"
     assert list(PrivateNote.objects.values_list("meeting", "author", "text")) == [
         (call.pk, mentor.pk, "She sounded tired.")
     ]
@@ -114,7 +114,7 @@ def test_the_other_person_is_told_and_the_private_note_and_action_items_are_kept
             NOW + datetime.timedelta(minutes=5),
             "A past contact cannot be in the future. To plan one, propose a meeting.",
         ),
-        (NOW - datetime.timedelta(days=31), "This pair was matched on Feb. 8, 2027: choose a date from then on."),
+        (NOW - datetime.timedelta(days=31), "This pair was matched on 8 February 2027: choose a date from then on."),
     ],
 )
 def test_future_dates_and_dates_before_the_pair_existed_are_refused(quiet_pair, mentee, moment, message):

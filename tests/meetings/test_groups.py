@@ -72,7 +72,7 @@ def test_scheduling_gives_each_mentee_a_seat_and_the_usual_invitation(
     assert (group.status, group.agenda) == (GroupMeetingStatus.SCHEDULED, "1. Stories\n2. Practice")
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.mentee.user.email for p in mentor_pairs)
     assert {m.subject for m in mail.outbox} == {
-        f"{mentor_pairs[0].mentor.user} invites you to a group meeting on 11 Mar"
+        f"{mentor_pairs[0].mentor.user} invites you to a group meeting on 11 March"
     }
     assert "Negotiating a salary" in mail.outbox[0].body
     assert group.get_absolute_url() in mail.outbox[0].body
@@ -255,7 +255,7 @@ def test_reminders_reach_each_mentee_and_the_mentor_once(schedule, mentor_pairs,
     after = [(m.to[0], m.subject) for m in mail.outbox]
 
     assert before == sorted([mentor.email] + [p.mentee.user.email for p in mentor_pairs])
-    assert after == [(mentor.email, "Who came to “Negotiating a salary” on 11 Mar?")]
+    assert after == [(mentor.email, "Who came to “Negotiating a salary” on 11 March?")]
 
 
 def test_the_mentors_calendar_shows_the_group_once_each_mentee_their_own(schedule, mentor_pairs):

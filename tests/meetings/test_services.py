@@ -130,7 +130,7 @@ def test_meeting_propose_stores_the_time_and_tells_the_other_person(
         NOW + datetime.timedelta(days=3),
     )
     assert [m.to for m in mail.outbox] == [[mentor.email]]
-    assert mail.outbox[0].subject == f"{mentee} proposes a meeting on 13 Mar"
+    assert mail.outbox[0].subject == f"{mentee} proposes a meeting on 13 March"
 
 
 def _template_questions() -> list[str]:

@@ -264,7 +264,7 @@ def test_notify_lists_an_event_without_email_for_active_people_once():
     created = notify(users=[person, person, gone, None], kind="agenda-item-added", context=context)
 
     assert [(n.user, n.url, n.email_state) for n in created] == [(person, "/m/1/", EmailState.NONE)]
-    assert created[0].title == "Ada Lovelace added “Goals” to the agenda of your meeting on 10 Mar"
+    assert created[0].title == "Ada Lovelace added “Goals” to the agenda of your meeting on 10 March"
     assert mail.outbox == []
 
 

@@ -56,8 +56,8 @@ def test_pages_show_times_in_the_signed_in_persons_zone_and_say_which(client, co
 
     page = client.get(reverse("cohorts:cohort-detail", kwargs={"pk": cohort.pk})).content.decode()
 
-    assert "2 Mar 2027 08:30" in page
-    assert "1 Mar 2027 23:30" not in page
+    assert "2 Mar 2027, 08:30" in page
+    assert "1 Mar 2027, 23:30" not in page
     assert "times in Asia/Tokyo" in page
     assert "Times are shown in Asia/Tokyo." in page
 
@@ -68,7 +68,7 @@ def test_the_zone_is_the_sites_for_a_person_without_one_and_is_offered(client, c
 
     page = client.get(reverse("cohorts:cohort-detail", kwargs={"pk": cohort.pk})).content.decode()
 
-    assert "1 Mar 2027 23:30" in page
+    assert "1 Mar 2027, 23:30" in page
     assert "times in UTC" in page
     assert "Which time zone are you in?" in page
     assert 'name="time_zone" value="" data-browser-time-zone' in page

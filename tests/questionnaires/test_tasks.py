@@ -171,7 +171,9 @@ def _submit(application, enrollment, goals, gender="woman"):
 def _rows(job):
     job.refresh_from_db()
     with job.file.open("rb") as handle:
-        return list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig"))))
+        content = handle.read()
+    assert content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_export_writes_one_row_per_person_without_sensitive_columns(

@@ -116,6 +116,25 @@ def test_invitation_link_for_anonymous_offers_sign_up(client, coordinator, cohor
     assert b"I already have an account" in response.content
 
 
+def test_invitation_sign_in_link_fills_in_the_invited_address(client, coordinator, cohort):
+    invitation = invitation_create(cohort=cohort, email="known@example.org", role="mentee", by=coordinator)
+    login_url = client.get(invitation_link(invitation=invitation)).context["login_url"]
+
+    response = client.get(login_url)
+
+    assert response.status_code == 200
+    assert response.context["form"]["login"].value() == "known@example.org"
+    assert b'value="known@example.org"' in response.content
+
+
+@pytest.mark.parametrize("given", ["", "not an address", "<script>@x"])
+def test_sign_in_page_ignores_a_login_parameter_that_is_no_address(client, given):
+    response = client.get(reverse("account_login"), {"login": given})
+
+    assert response.status_code == 200
+    assert response.context["form"]["login"].value() in (None, "")
+
+
 def test_invited_person_signs_up_through_the_link_and_lands_in_the_cohort(client, coordinator, cohort):
     invitation = invitation_create(cohort=cohort, email="new@example.org", role="mentee", by=coordinator)
     link = invitation_link(invitation=invitation)

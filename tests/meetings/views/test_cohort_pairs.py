@@ -207,7 +207,7 @@ def test_next_steps_follow_the_pairs_meetings(pair):
     to_log = [(s.title, s.url) for s in hooks.next_steps(mentee)]
 
     assert first == [(f"Meet your mentor {mentor.user}: propose the first meeting", create_url)]
-    assert mentor_steps == ["Confirm the meeting of Tue 8 Apr, 16:00", "Prepare the agenda for Tue 8 Apr, 16:00"]
+    assert mentor_steps == ["Confirm the meeting of Tue 8 Apr 2031, 16:00", "Prepare the agenda for Tue 8 Apr 2031, 16:00"]
     assert to_log[0][1] == reverse("meetings:meeting-log", kwargs={"pk": meeting.pk})
     assert to_log[0][0].startswith("Log the meeting of ")
     assert to_log[1] == (f"Propose your next meeting with {mentor.user}", create_url)

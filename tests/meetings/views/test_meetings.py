@@ -394,7 +394,7 @@ def test_meeting_page_shows_the_time_for_each_person(client, pair):
     content = client.get(meeting.get_absolute_url()).content.decode()
 
     assert "Tue 15 Jan 2030, 18:00" in content
-    assert f"Tue 15 Jan, 09:00 for {pair.mentor.user} (Europe/London)" in content
+    assert f"Tue 15 Jan 2030, 09:00 for {pair.mentor.user} (Europe/London)" in content
 
 
 def test_first_meeting_page_lists_the_guiding_questions(client, pair):

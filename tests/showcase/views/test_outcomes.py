@@ -128,7 +128,9 @@ def test_who_reads_the_program_report(client, cohort, coordinator, viewer, who, 
 
 
 def _rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    # A spreadsheet program needs the byte order mark to read accented names as UTF-8.
+    assert response.content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_csv_export(client, cohort, coordinator):
