@@ -98,7 +98,7 @@ def test_a_phase_whose_date_has_come_can_move_on(client, program, coordinator):
     response = client.get(reverse("home"))
 
     assert _todos(response, "home_coordinated") == [
-        ("Jan. 31, 2020 has come: move on to Training", f"/cohorts/{cohort.pk}/#phase-heading")
+        ("31 January 2020 has come: move on to Training", f"/cohorts/{cohort.pk}/#phase-heading")
     ]
 
 
