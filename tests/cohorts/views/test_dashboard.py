@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cohorts.enums import EnrollmentStatus
 from cohorts.services.training import training_complete, training_module_create
+from cohorts.views import people as people_views
 from mentorship.enums import OrgRole
 from tests.factories import (
     EnrollmentFactory,
@@ -225,3 +226,27 @@ def test_export_streams_in_a_fixed_number_of_queries(client, coordinator, cohort
 
     assert len(rows) == people + 1
     assert sorted(row[5] for row in rows[1:]) == sorted(str(i % 2) for i in range(people))
+
+
+def test_export_sends_every_row_across_batches_with_each_mentors_capacity(client, coordinator, cohort, monkeypatch):
+    monkeypatch.setattr(people_views, "EXPORT_BATCH", 2)
+    cohort.mentor_default_capacity = 3
+    cohort.save()
+    MentorEnrollmentFactory(cohort=cohort, user=UserFactory(full_name="Ada Own"), capacity=1)
+    MentorEnrollmentFactory(cohort=cohort, user=UserFactory(full_name="Bea Default"), capacity=None)
+    for name in ("Cy", "Di", "Ed"):
+        EnrollmentFactory(cohort=cohort, user=UserFactory(full_name=name))
+    client.force_login(coordinator)
+
+    response = client.get(reverse("cohorts:people-export", args=[cohort.pk]))
+    chunks = list(response.streaming_content)
+
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert [(row[0], row[2], row[4]) for row in rows[1:]] == [
+        ("Cy", "mentee", ""),
+        ("Di", "mentee", ""),
+        ("Ed", "mentee", ""),
+        ("Ada Own", "mentor", "1"),
+        ("Bea Default", "mentor", "3"),
+    ]
+    assert len(chunks) >= 3
