@@ -3,7 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cohorts.enums import EnrollmentStatus, ParticipantRole
 from cohorts.models import Cohort, Enrollment, Pair, PairEndKind, PairStatus
@@ -184,15 +185,27 @@ def proposals_for_review(
     """The cohort's proposals with their vote counts (current members only) and ``my_vote``
     (the viewer's choice, or None), in one query per page."""
     members = current_member_ids(cohort=cohort)
-    by_members = Q(votes__member_id__in=members)
-    mine = Vote.objects.filter(proposal=OuterRef("pk"), member=user).values("choice")[:1]
+    mine = Vote.objects.filter(proposal=OuterRef("pk"), member=user).order_by().values("choice")[:1]
+
+    def votes(choice: str) -> Coalesce:
+        # A subquery per row shown, not a join and GROUP BY over every proposal of the
+        # cohort: the page sorts the proposals, takes its 25 and counts only theirs.
+        counted = (
+            Vote.objects.filter(proposal=OuterRef("pk"), member_id__in=members, choice=choice)
+            .order_by()
+            .values("proposal")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
     queryset = (
         Proposal.objects.filter(cohort=cohort)
         .select_related("mentee__user", "mentor__user", "run")
         .annotate(
-            approvals=Count("votes", filter=by_members & Q(votes__choice=VoteChoice.APPROVE), distinct=True),
-            rejections=Count("votes", filter=by_members & Q(votes__choice=VoteChoice.REJECT), distinct=True),
-            recusals=Count("votes", filter=by_members & Q(votes__choice=VoteChoice.RECUSE), distinct=True),
+            approvals=votes(VoteChoice.APPROVE),
+            rejections=votes(VoteChoice.REJECT),
+            recusals=votes(VoteChoice.RECUSE),
             my_vote=Subquery(mine),
         )
     )
