@@ -138,6 +138,21 @@ def term_ends_on(
     return first_term_ends_on(matched_at=matched_at, term_months=term_months)
 
 
+def last_matched_on_with_first_term_ended(*, today: datetime.date, term_months: int) -> datetime.date:
+    """The latest day a pair can have been matched (in UTC) for its first term to have ended
+    by ``today``: a pair's first term has ended exactly when it was matched on or before this
+    day, since the end of a term never moves back as the day of matching moves forward. Lets
+    the database count such pairs with a plain comparison."""
+    day = add_months(today, -term_months)
+    # Month ends clamp (31 August and 29 August both end on 28 February): walk forward to the
+    # last such day, a few steps at most.
+    while add_months(day + datetime.timedelta(days=1), term_months) <= today:
+        day += datetime.timedelta(days=1)
+    while add_months(day, term_months) > today:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def choice_window_opens_on(ends_on: datetime.date) -> datetime.date:
     return ends_on - datetime.timedelta(days=CHOICE_WINDOW_DAYS)
 

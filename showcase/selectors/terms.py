@@ -2,7 +2,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from cohorts.models import Cohort, Pair, PairStatus
 from mentorship.models import User
@@ -10,7 +10,12 @@ from mentorship.zones import site_today
 
 from ..enums import TermChoice
 from ..models import TermChoiceRecord, TermDecision
-from ..policies import choice_window_open, suggested_decision, term_ends_on
+from ..policies import (
+    choice_window_open,
+    last_matched_on_with_first_term_ended,
+    suggested_decision,
+    term_ends_on,
+)
 
 SHOW_DUE = "due"
 SHOW_ALL = "all"
@@ -129,14 +134,14 @@ def decisions_page(*, cohort: Cohort, page: str | int | None = 1, per_page: int 
 
 
 def pairs_awaiting_decision(*, cohort: Cohort, today: datetime.date | None = None) -> int:
-    """Active pairs whose term has ended (one query)."""
+    """Active pairs whose term has ended, counted in the database (one query): the latest
+    continuation's end has passed or, without one, the pair was matched early enough for
+    its first term to have ended."""
     today = today or site_today()
-    rows = with_continuation(Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE)).values(
-        "matched_at", "continued_to"
-    )
-    return sum(
-        1
-        for row in rows
-        if term_ends_on(matched_at=row["matched_at"], term_months=cohort.term_months, continued_to=row["continued_to"])
-        <= today
+    matched_by = last_matched_on_with_first_term_ended(today=today, term_months=cohort.term_months)
+    first_term_over = datetime.datetime.combine(matched_by + datetime.timedelta(days=1), datetime.time(), datetime.UTC)
+    return (
+        with_continuation(Pair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE))
+        .filter(Q(continued_to__isnull=True, matched_at__lt=first_term_over) | Q(continued_to__lte=today))
+        .count()
     )
