@@ -6,6 +6,12 @@
   matching round.
 - ``context["enrolling_cohort"]``: "Autumn 2027 cohort", in enrollment: applicants in every
   state the coordinator deals with (invited, applied, waitlisted, accepted, declined).
+- ``context["hands_off_cohort"]``: "Neighbours 2027 cohort" of the program "Community phone
+  mentoring" (``context["hands_off_program"]``), whose settings leave out training and the
+  showcase and graduate pairs on contacts alone (3, no project, no final survey): launched
+  six weeks ago, volunteer1 mentors member1..member3 and volunteer2 member4 and member5;
+  volunteer2's pair with member6 was ended ("end", not re-matched), so member6 stays out of
+  later rounds until the coordinator puts her back.
 """
 
 import datetime
@@ -13,6 +19,7 @@ import datetime
 from django.utils import timezone
 
 from mentorship.demo import demo_user
+from mentorship.models import Program
 
 from .enums import Audience, CohortPhase, EnrollmentStatus, InvitationRole, ParticipantRole
 from .guidelines import GUIDELINES_TEMPLATE
@@ -21,12 +28,15 @@ from .models import (
     Enrollment,
     Invitation,
     Pair,
+    PairEndKind,
     PairStatus,
+    PhaseChange,
     SubcommitteeMember,
     TrainingCompletion,
     TrainingModule,
 )
 from .services.announcements import announcement_create, announcement_send
+from .services.pairs import pair_end
 
 DEMO_COHORT_NAME = "Spring 2027 cohort"
 ENROLLING_COHORT_NAME = "Autumn 2027 cohort"
@@ -161,6 +171,112 @@ def seed(context: dict) -> None:
     context["enrolling_cohort"] = enrolling
     _seed_announcement(cohort, context["coordinator"])
     context["applicants"] = applicants
+    _seed_hands_off(context)
+
+
+HANDS_OFF_PROGRAM_NAME = "Community phone mentoring"
+HANDS_OFF_COHORT_NAME = "Neighbours 2027 cohort"
+VOLUNTEERS = [("volunteer1@demo.test", "Valeria Mendes"), ("volunteer2@demo.test", "Walter Okoye")]
+MEMBERS = [
+    ("member1@demo.test", "Mariam Yusuf"),
+    ("member2@demo.test", "Nora Haddad"),
+    ("member3@demo.test", "Oksana Melnyk"),
+    ("member4@demo.test", "Paula Reyes"),
+    ("member5@demo.test", "Qi Zhang"),
+    ("member6@demo.test", "Rania Aziz"),
+]
+
+
+def _seed_hands_off(context: dict) -> None:
+    """A non-profit's program that bends the rules: no training, no showcase, monthly phone
+    check-ins, mentors of two or three, graduation on three contacts."""
+    program, _ = Program.objects.get_or_create(
+        organization=context["organization"],
+        name=HANDS_OFF_PROGRAM_NAME,
+        defaults={
+            "description": "Three-month terms of monthly phone check-ins between neighbours; no training, no showcase.",
+            "uses_training": False,
+            "uses_showcase": False,
+            "graduation_min_contacts": 3,
+            "graduation_requires_project": False,
+            "graduation_requires_final_survey": False,
+        },
+    )
+    today = timezone.localdate()
+    launch = today - datetime.timedelta(weeks=6)
+    cohort, created = Cohort.objects.get_or_create(
+        program=program,
+        name=HANDS_OFF_COHORT_NAME,
+        defaults={
+            "description": "Volunteers call their neighbours once a month for three months.",
+            "phase": CohortPhase.LAUNCH,
+            "enrollment_opens_on": launch - datetime.timedelta(weeks=6),
+            "enrollment_closes_on": launch - datetime.timedelta(weeks=2),
+            "launch_on": launch,
+            "ends_on": launch + datetime.timedelta(weeks=13),
+            "meeting_cadence_days": 30,
+            "term_months": 3,
+            "mentor_default_capacity": 2,
+            "mentor_max_capacity": 3,
+            "guidelines": GUIDELINES_TEMPLATE,
+        },
+    )
+    if created:
+        moments = [(CohortPhase.DRAFT, CohortPhase.ENROLLMENT, launch - datetime.timedelta(weeks=6))]
+        moments.append((CohortPhase.ENROLLMENT, CohortPhase.LAUNCH, launch))
+        for before, after, day in moments:
+            PhaseChange.objects.create(
+                cohort=cohort,
+                from_phase=before,
+                to_phase=after,
+                changed_by=context["coordinator"],
+                changed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))),
+            )
+    for reviewer in context["reviewers"]:
+        SubcommitteeMember.objects.get_or_create(cohort=cohort, user=reviewer)
+    volunteers = [
+        Enrollment.objects.get_or_create(
+            cohort=cohort,
+            user=demo_user(email, name),
+            defaults={"role": ParticipantRole.MENTOR, "status": EnrollmentStatus.ACCEPTED, "capacity": 3},
+        )[0]
+        for email, name in VOLUNTEERS
+    ]
+    members = [
+        Enrollment.objects.get_or_create(
+            cohort=cohort,
+            user=demo_user(email, name),
+            defaults={"role": ParticipantRole.MENTEE, "status": EnrollmentStatus.ACCEPTED},
+        )[0]
+        for email, name in MEMBERS
+    ]
+    Enrollment.objects.filter(cohort=cohort, guidelines_acknowledged_at__isnull=True).update(
+        guidelines_acknowledged_at=timezone.now() - datetime.timedelta(weeks=7)
+    )
+    matched_at = timezone.make_aware(datetime.datetime.combine(launch, datetime.time(10, 0)))
+    mentors_of = [0, 0, 0, 1, 1]
+    for member, mentor_index in zip(members[:5], mentors_of, strict=True):
+        Pair.objects.get_or_create(
+            cohort=cohort,
+            mentee=member,
+            defaults={"mentor": volunteers[mentor_index], "status": PairStatus.ACTIVE, "matched_at": matched_at},
+        )
+    # Rania moved away in the second week; the coordinator ended the mentorship (not a re-match).
+    ended, created = Pair.objects.get_or_create(
+        cohort=cohort,
+        mentee=members[5],
+        defaults={"mentor": volunteers[1], "status": PairStatus.ACTIVE, "matched_at": matched_at},
+    )
+    if created:
+        pair_end(
+            pair=ended,
+            reason="Rania moved to another city; the mentorship ends here.",
+            kind=PairEndKind.END,
+            by=context["coordinator"],
+        )
+        Pair.objects.filter(pk=ended.pk).update(ended_at=matched_at + datetime.timedelta(weeks=2))
+    context["hands_off_program"] = program
+    context["hands_off_cohort"] = cohort
 
 
 TRAINING_MODULES = [

@@ -18,13 +18,16 @@ from django.utils import timezone
 
 from cohorts.models import Enrollment, Pair, PairStatus
 from mentorship.enums import JobStatus
+from questionnaires.enums import Kind
+from questionnaires.models import Question
 from questionnaires.selectors import matching_answers
+from questionnaires.services.builder import question_update
 
 from .engine import Mentee, Mentor, Problem, solve
-from .enums import EventKind, ProposalStatus, Threshold, VoteChoice
-from .models import MatchingSettings, MatchRun, Proposal, ProposalEvent, PublishJob, Vote
+from .enums import CriterionKind, EventKind, ProposalStatus, Threshold, VoteChoice
+from .models import MatchingCriterion, MatchingSettings, MatchRun, Proposal, ProposalEvent, PublishJob, Vote
 from .selectors import criteria_of
-from .services.criteria import criteria_set_up_defaults
+from .services.criteria import criteria_set_up_defaults, criterion_create
 from .services.review import vote_cast
 from .services.runs import match_run_execute
 from .services.scoring import criteria_snapshot, engine_criteria, side_answers
@@ -243,3 +246,31 @@ def seed(context: dict) -> None:
     if not MatchRun.objects.filter(cohort=cohort, round_number=2).exists():
         _round_two(cohort, context)
     context["match_runs"] = list(MatchRun.objects.filter(cohort=cohort).order_by("round_number"))
+    if context.get("enrolling_cohort") is not None:
+        _seed_enrolling_criteria(context["enrolling_cohort"])
+
+
+def _seed_enrolling_criteria(cohort) -> None:
+    """The cohort in enrollment matches on the defaults and on the team people type in: a
+    short-text answer, compared without regard to capitals or extra spaces (different
+    sub-departments bring a fresh perspective)."""
+    criteria_set_up_defaults(cohort=cohort)
+    if MatchingCriterion.objects.filter(cohort=cohort, key="sub_department").exists():
+        return
+    questions = {}
+    for found in Question.objects.filter(
+        questionnaire__cohort=cohort, questionnaire__kind=Kind.APPLICATION, key="sub_department"
+    ).select_related("questionnaire"):
+        question = found if found.matching_key else question_update(question=found, matching_key="sub_department")
+        for role in question.questionnaire.roles:
+            questions[role] = question
+    if "mentee" in questions and "mentor" in questions:
+        criterion_create(
+            cohort=cohort,
+            label="Sub-department",
+            kind=CriterionKind.DIFFERENT,
+            weight=2,
+            hard=False,
+            mentee_question=questions["mentee"],
+            mentor_question=questions["mentor"],
+        )

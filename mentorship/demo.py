@@ -188,4 +188,5 @@ def seed_demo() -> list[str]:
         "  mentee1@demo.test ... mentee20@demo.test      mentees",
         "  applicant1@demo.test ... applicant7@demo.test applicants to the cohort in enrollment",
         "  alumni1@demo.test ... alumni8@demo.test       graduates of the Autumn 2025 cohort (closed)",
+        "  volunteer1@demo.test, member1@demo.test ...   the hands-off Neighbours 2027 cohort",
     ]

@@ -11,10 +11,13 @@ import random
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrollment
+from mentorship.zones import site_today
 
-from .enums import Kind, ResponseStatus
+from .enums import Audience, Kind, QuestionType, RepeatBound, RepeatUnit, ResponseStatus, SendTrigger
 from .models import Answer, Response
 from .selectors import ordered_questions
+from .services.builder import question_create, questionnaire_create, send_rule_create
+from .services.sending import recurring_rule_send
 from .services.templating import questionnaires_set_up
 from .validators import clean_answer
 
@@ -140,6 +143,8 @@ def seed(context: dict) -> None:
                 _submit(questionnaire, enrollment, role, index, rng)
     context["questionnaires"] = list(cohort.questionnaires.all())
     context["imported_cohort"] = seed_imported_cohort(context)
+    if context.get("hands_off_cohort") is not None:
+        _seed_monthly_check_in(context["hands_off_cohort"], coordinator)
 
 
 # --- An imported cohort ---------------------------------------------------------------------
@@ -322,3 +327,75 @@ def seed_imported_cohort(context: dict) -> Cohort | None:
         user.save(update_fields=["password", "last_login"])
         invitation_accept(invitation=invitation, user=user, acknowledge_guidelines=True)
     return cohort
+
+
+def _seed_monthly_check_in(cohort, coordinator) -> None:
+    """The hands-off cohort's monthly check-in: a recurring rule (every month from launch to
+    the end of the program); its first occurrence went out two weeks ago, and two of the
+    neighbours answered it."""
+    survey = cohort.questionnaires.filter(title=MONTHLY_TITLE).first()
+    if survey is None:
+        survey = questionnaire_create(
+            cohort=cohort,
+            by=coordinator,
+            title=MONTHLY_TITLE,
+            kind=Kind.CHECK_IN,
+            audience=Audience.BOTH,
+            intro="Two minutes, once a month: how are the calls going?",
+            reminder_days=5,
+        )
+        question_create(
+            questionnaire=survey,
+            text="How useful was this month's call?",
+            type=QuestionType.SCALE,
+            required=True,
+            scale_min_label="Not at all",
+            scale_max_label="Very",
+        )
+        question_create(
+            questionnaire=survey, text="Anything the coordinators should know?", type=QuestionType.LONG_TEXT
+        )
+        send_rule_create(
+            questionnaire=survey,
+            trigger=SendTrigger.RECURRING,
+            repeat_every=1,
+            repeat_unit=RepeatUnit.MONTHS,
+            from_event=RepeatBound.LAUNCH,
+            until_event=RepeatBound.END,
+        )
+    rule = survey.send_rules.get()
+    recurring_rule_send(rule=rule, today=site_today())
+    occurrence = rule.occurrences.select_related("questionnaire").first()
+    if occurrence is None or occurrence.questionnaire is None:
+        return
+    rng = random.Random(7)
+    for delivery in occurrence.questionnaire.deliveries.select_related("enrollment__user")[:2]:
+        _answer(occurrence.questionnaire, delivery.enrollment, rng)
+
+
+MONTHLY_TITLE = "Monthly check-in"
+
+
+def _answer(questionnaire, enrollment, rng: random.Random) -> None:
+    if Response.objects.filter(questionnaire=questionnaire, enrollment=enrollment).exists():
+        return
+    response = Response.objects.create(
+        questionnaire=questionnaire,
+        enrollment=enrollment,
+        status=ResponseStatus.SUBMITTED,
+        revision=1,
+        submitted_at=timezone.now(),
+        questionnaire_version=questionnaire.version,
+    )
+    for question in ordered_questions(questionnaire=questionnaire):
+        raw = str(rng.randint(3, 5)) if question.type == QuestionType.SCALE else "All good; we talk every month."
+        answer = clean_answer(question, raw, choices=question.offered_choices)
+        if answer is not None:
+            Answer.objects.create(
+                response=response,
+                question=question,
+                question_text=question.text,
+                value=answer.value,
+                display=answer.display,
+                utc_offset=answer.utc_offset,
+            )

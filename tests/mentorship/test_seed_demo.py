@@ -16,7 +16,10 @@ def test_seed_demo_creates_accounts_and_cohort(settings):
     call_command("seed_demo")
 
     org = Organization.objects.get(name="Demo Tech Mentoring")
-    assert Program.objects.filter(organization=org).count() == 1
+    # The main program, and a hands-off one without training or showcase.
+    assert list(
+        Program.objects.filter(organization=org).order_by("name").values_list("name", "uses_training", "uses_showcase")
+    ) == [("Community phone mentoring", False, False), ("Women in Engineering Mentoring", True, True)]
     assert Cohort.objects.filter(program__organization=org).count() >= 1
     assert OrganizationMembership.objects.get(user__email="coordinator@demo.test").role == OrgRole.COORDINATOR
     assert OrganizationMembership.objects.get(user__email="viewer@demo.test").role == OrgRole.VIEWER
