@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,13 @@ class Cohort(OrganizationOwned):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        # Wherever cohorts are listed: by start date, newest first (launch, else the opening
+        # of enrollment); a cohort without dates is being set up and comes first.
+        ordering = [
+            Coalesce("launch_on", "enrollment_opens_on").desc(nulls_first=True),
+            "-created_at",
+            "-pk",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["program", "name"], name="cohort_name_unique_in_program"),
             models.CheckConstraint(

@@ -160,9 +160,7 @@ def _program(request, pk: int):
     program = get_object_or_404(programs_for(user=request.user), pk=pk)
     if not request.user.has_perm("mentorship.view_reports", program):
         raise PermissionDenied
-    cohorts = list(
-        Cohort.objects.filter(program=program).select_related("program__organization").order_by("launch_on", "pk")
-    )
+    cohorts = list(Cohort.objects.filter(program=program).select_related("program__organization"))
     return program, cohorts
 
 
