@@ -58,3 +58,32 @@ document.addEventListener("click", (event) => {
   const label = field.labels?.[0] || field.closest("fieldset")?.querySelector("legend");
   (label || field).scrollIntoView({ block: "start" });
 });
+
+// A table wider than its box scrolls inside it: make that box reachable by keyboard (arrow keys
+// then scroll it) and name it after the table, as axe's scrollable-region-focusable asks.
+function markScrollingTables(root) {
+  root.querySelectorAll?.(".table-responsive").forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      const table = box.querySelector("table");
+      const heading = box.closest("section")?.querySelector("h1, h2, h3, h4");
+      const name = (table?.caption?.textContent || heading?.textContent || "").trim();
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      if (name) box.setAttribute("aria-label", name);
+      box.dataset.scrollMarked = "";
+    } else if (!scrolls && box.hasAttribute("data-scroll-marked")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      delete box.dataset.scrollMarked;
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => markScrollingTables(document));
+document.addEventListener("htmx:afterSettle", (event) => markScrollingTables(event.target));
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => markScrollingTables(document), 200);
+});

@@ -9,10 +9,12 @@ from urllib.parse import urljoin, urlparse
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from cohorts.demo import DEMO_COHORT_NAME, ENROLLING_COHORT_NAME
 from cohorts.models import Cohort, Pair
 from matching.models import Proposal
 from meetings.models import Meeting
 from mentorship.demo import DEMO_PASSWORD
+from showcase.demo import PAST_COHORT_NAME
 
 # Not pages: downloads, feeds, actions, the admin, and the account pages for signed-out people.
 SKIP = re.compile(
@@ -31,9 +33,9 @@ def sign_in(page: Page, base: str, email: str) -> None:
 
 def named_pages(email: str) -> list[str]:
     """The pages the issue names for each role, in the demo's cohorts."""
-    launched = Cohort.objects.get(name="Spring 2027 cohort")
-    enrolling = Cohort.objects.get(name="Autumn 2027 cohort")
-    closed = Cohort.objects.get(name="Autumn 2025 cohort")
+    launched = Cohort.objects.get(name=DEMO_COHORT_NAME)
+    enrolling = Cohort.objects.get(name=ENROLLING_COHORT_NAME)
+    closed = Cohort.objects.get(name=PAST_COHORT_NAME)
     proposal = Proposal.objects.filter(cohort=launched).order_by("pk").first()
     some_pair = Pair.objects.filter(cohort=launched).order_by("pk").first()
     if email.startswith("coordinator"):
