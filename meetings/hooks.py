@@ -11,8 +11,10 @@ What meetings registers with cohorts (from ``MeetingsConfig.ready``): the partic
 next steps, the cohort page's links and the coordinator's dashboard panel of pair health.
 """
 
+import datetime
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +31,7 @@ from cohorts.rules import is_participant
 
 from .enums import OPEN_MEETING_STATUSES, Health, MeetingStatus
 from .forms import HealthFilterForm
-from .models import Meeting
+from .models import ActionItem, Meeting
 from .selectors import cohort_pairs_page, pairs_of
 
 _pair_panels: list[Callable] = []
@@ -68,7 +70,10 @@ def next_steps(enrollment) -> list[NextStep]:
     now = timezone.now()
     steps = []
     seen_groups: set[int] = set()
+    upcoming: list = []
+    pair_ids: list[int] = []
     for pair in pairs:
+        pair_ids.append(pair.pk)
         other = pair.mentee.user if user.pk == pair.mentor.user_id else pair.mentor.user
         meetings = list(pair.meetings.all())
         open_meetings = [m for m in meetings if m.status in OPEN_MEETING_STATUSES]
@@ -107,6 +112,7 @@ def next_steps(enrollment) -> list[NextStep]:
                     order=23,
                 )
             )
+        upcoming += [(m, other) for m in open_meetings if m.starts_at > now]
         if not any(m.starts_at > now for m in open_meetings):
             steps.append(
                 NextStep(
@@ -115,6 +121,49 @@ def next_steps(enrollment) -> list[NextStep]:
                     order=24,
                 )
             )
+    if upcoming:
+        steps.append(_next_meeting_step(*min(upcoming, key=lambda mo: (mo[0].starts_at, mo[0].pk)), user=user))
+    if pair_ids:
+        steps += _action_items_due(pair_ids, user)
+    return steps
+
+
+def _next_meeting_step(meeting, other, *, user) -> NextStep:
+    when = _short_date(meeting.starts_at, user)
+    if meeting.group_id and user.pk == meeting.pair.mentor.user_id:
+        title = _("Next meeting: %(date)s, group meeting with your mentees") % {"date": when}
+    elif meeting.group_id:
+        title = _("Next meeting: %(date)s, group meeting with %(name)s") % {"date": when, "name": other}
+    else:
+        title = _("Next meeting: %(date)s with %(name)s") % {"date": when, "name": other}
+    return NextStep(title=title, url=meeting.get_absolute_url(), order=18)
+
+
+def _action_items_due(pair_ids: list[int], user) -> list[NextStep]:
+    """The person's open action items due within ``ACTION_ITEMS_DUE_DAYS`` or overdue, each
+    linked to the meeting that agreed it (or the pair's list): one query for every pair."""
+    today = timezone.localdate()
+    items = (
+        ActionItem.objects.filter(
+            pair_id__in=pair_ids,
+            owner=user,
+            done=False,
+            due_on__lte=today + datetime.timedelta(days=settings.ACTION_ITEMS_DUE_DAYS),
+        )
+        .select_related("meeting")
+        .order_by("due_on", "pk")
+    )
+    steps = []
+    for item in items:
+        if item.meeting_id:
+            url = item.meeting.get_absolute_url()
+        else:
+            url = reverse("meetings:pair-detail", kwargs={"pk": item.pair_id}) + "#action-items"
+        if item.due_on < today:
+            title = _("Overdue action item: %(text)s") % {"text": item.text}
+        else:
+            title = _("Action item due: %(text)s") % {"text": item.text}
+        steps.append(NextStep(title=title, url=url, due=item.due_on, order=19))
     return steps
 
 

@@ -70,6 +70,10 @@ SITE_NAME = env.str("DJANGO_SITE_NAME", default="Mentorship")
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The most proposals one bulk vote or decision acts on (one request, one transaction).
 MATCHING_BULK_MAX = env_int("DJANGO_MATCHING_BULK_MAX", 100)
+# A participant's home lists their open action items due within this many days (and overdue ones).
+ACTION_ITEMS_DUE_DAYS = env_int("DJANGO_ACTION_ITEMS_DUE_DAYS", 7)
+if ACTION_ITEMS_DUE_DAYS < 0:
+    raise ImproperlyConfigured("DJANGO_ACTION_ITEMS_DUE_DAYS cannot be negative.")
 # In-app notifications older than this are deleted by a nightly task.
 NOTIFICATION_RETENTION_DAYS = env_int("DJANGO_NOTIFICATION_DAYS", 90)
 # The local hour (in each person's time zone) from which their daily digest is sent.

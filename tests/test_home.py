@@ -5,15 +5,21 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from cohorts.enums import CohortPhase, EnrollmentStatus, PairHealth
-from cohorts.models import ImportJob, Pair
+from cohorts.models import ImportJob, Pair, PairStatus
 from matching.enums import ProposalStatus, VoteChoice
+from meetings.enums import MeetingStatus
+from meetings.models import Meeting
 from mentorship.enums import JobStatus, OrgRole
 from tests.factories import (
+    ActionItemFactory,
     CohortFactory,
     EnrollmentFactory,
     MatchRunFactory,
+    MeetingFactory,
     MembershipFactory,
     PairFactory,
     ProgramFactory,
@@ -23,6 +29,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+QUERIES_MENTOR_HOME = 15
 
 
 @pytest.fixture
@@ -198,3 +206,81 @@ def test_reviewer_home_costs_a_fixed_number_of_queries(client, program, django_a
         response = client.get(reverse("home"))
 
     assert len(response.context["home_reviews"]()) == size
+
+
+def _meeting_pair(cohort, *, mentor=None):
+    return PairFactory(cohort=cohort, **({"mentor": mentor} if mentor else {}))
+
+
+def test_mentee_sees_her_next_meeting_and_the_action_items_due(client, program):
+    cohort = _cohort(program, phase=CohortPhase.LAUNCH)
+    pair = _meeting_pair(cohort)
+    mentee = pair.mentee.user
+    now = timezone.now()
+    later = MeetingFactory(pair=pair, starts_at=now + datetime.timedelta(days=9))
+    soon = MeetingFactory(pair=pair, starts_at=datetime.datetime(2099, 1, 1, 9, 0, tzinfo=datetime.UTC))
+    Meeting.objects.filter(pk=soon.pk).update(starts_at=now + datetime.timedelta(days=2))
+    soon.refresh_from_db()
+    MeetingFactory(pair=pair, starts_at=now + datetime.timedelta(days=1), status=MeetingStatus.CANCELLED)
+    today = timezone.localdate()
+    overdue = ActionItemFactory(pair=pair, text="Send the <CV>", due_on=today - datetime.timedelta(days=3))
+    due = ActionItemFactory(pair=pair, meeting=later, text="Read chapter 2", due_on=today + datetime.timedelta(days=7))
+    ActionItemFactory(pair=pair, text="Too far", due_on=today + datetime.timedelta(days=8))
+    ActionItemFactory(pair=pair, text="No date")
+    ActionItemFactory(pair=pair, text="Done", due_on=today, done=True)
+    ActionItemFactory(pair=pair, text="The mentor's", due_on=today, owner=pair.mentor.user)
+    client.force_login(mentee)
+
+    response = client.get(reverse("home"))
+
+    (card,) = response.context["my_cohort_cards"]()
+    when = date_format(timezone.localtime(soon.starts_at), "SHORT_DATETIME_FORMAT")
+    pair_url = reverse("meetings:pair-detail", kwargs={"pk": pair.pk})
+    assert [(s.title, s.url, s.due) for s in card["steps"] if s.order in (18, 19)] == [
+        (f"Next meeting: {when} with {pair.mentor.user}", soon.get_absolute_url(), None),
+        ("Overdue action item: Send the <CV>", f"{pair_url}#action-items", overdue.due_on),
+        ("Action item due: Read chapter 2", later.get_absolute_url(), due.due_on),
+    ]
+    html = response.content.decode()
+    assert f'<a href="{pair_url}#action-items">Overdue action item: Send the &lt;CV&gt;</a>' in html
+    assert f'<a href="{soon.get_absolute_url()}">Next meeting: {when} with {pair.mentor.user}</a>' in html
+
+
+def test_action_items_of_other_pairs_or_ended_pairs_do_not_show(client, program):
+    cohort = _cohort(program, phase=CohortPhase.LAUNCH)
+    pair = _meeting_pair(cohort)
+    ended = _meeting_pair(cohort)
+    Pair.objects.filter(pk=ended.pk).update(status=PairStatus.ENDED)
+    ActionItemFactory(pair=ended, owner=pair.mentee.user, due_on=timezone.localdate())
+    ActionItemFactory(pair=_meeting_pair(cohort), due_on=timezone.localdate())
+    client.force_login(pair.mentee.user)
+
+    response = client.get(reverse("home"))
+
+    (card,) = response.context["my_cohort_cards"]()
+    assert [s.title for s in card["steps"] if "action item" in s.title.lower()] == []
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_mentor_home_costs_a_fixed_number_of_queries(client, program, django_assert_num_queries, size):
+    cohort = _cohort(program, phase=CohortPhase.LAUNCH)
+    mentor = None
+    for _ in range(size):
+        pair = _meeting_pair(cohort, mentor=mentor)
+        mentor = pair.mentor
+        for _ in range(size):
+            meeting = MeetingFactory(pair=pair)
+            ActionItemFactory(pair=pair, meeting=meeting, owner=mentor.user, due_on=timezone.localdate())
+    client.force_login(mentor.user)
+    client.get(reverse("home"))
+
+    # The same 15 whether the mentor has 1 mentee, 1 meeting and 1 action item due or 3
+    # mentees, 9 meetings and 9 action items: the navigation and the person's roles, then
+    # her one enrollment's next steps, among them the pairs, all their meetings at once and
+    # all the action items due at once.
+    with django_assert_num_queries(QUERIES_MENTOR_HOME):
+        response = client.get(reverse("home"))
+
+    (card,) = response.context["my_cohort_cards"]()
+    assert len([s for s in card["steps"] if s.title.startswith("Action item due")]) == size * size
+    assert len([s for s in card["steps"] if s.title.startswith("Next meeting")]) == 1

@@ -207,7 +207,11 @@ def test_next_steps_follow_the_pairs_meetings(pair):
     to_log = [(s.title, s.url) for s in hooks.next_steps(mentee)]
 
     assert first == [(f"Meet your mentor {mentor.user}: propose the first meeting", create_url)]
-    assert mentor_steps == ["Confirm the meeting of Tue 8 Apr 2031, 16:00", "Prepare the agenda for Tue 8 Apr 2031, 16:00"]
+    assert mentor_steps == [
+        "Confirm the meeting of Tue 8 Apr 2031, 16:00",
+        "Prepare the agenda for Tue 8 Apr 2031, 16:00",
+        f"Next meeting: Tue 8 Apr 2031, 16:00 with {mentee.user}",
+    ]
     assert to_log[0][1] == reverse("meetings:meeting-log", kwargs={"pk": meeting.pk})
     assert to_log[0][0].startswith("Log the meeting of ")
     assert to_log[1] == (f"Propose your next meeting with {mentor.user}", create_url)
@@ -220,8 +224,8 @@ def test_next_steps_cost_the_same_number_of_queries_however_many_mentees(pair, d
         MeetingFactory(pair=other, status=MeetingStatus.PROPOSED, proposed_by=other.mentee.user)
     mentor = Enrollment.objects.select_related("cohort", "user").get(pk=pair.mentor.pk)
 
-    # The cohort's phase is at hand; the pairs, then all their meetings.
-    with django_assert_num_queries(2):
+    # The cohort's phase is at hand; the pairs, then all their meetings; the action items due.
+    with django_assert_num_queries(3):
         steps = hooks.next_steps(mentor)
 
     assert len([s for s in steps if s.title.startswith("Confirm the meeting")]) == item_count
