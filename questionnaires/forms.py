@@ -68,6 +68,7 @@ class QuestionForm(forms.ModelForm):
             "max_choices",
             "min_value",
             "max_value",
+            "unit",
             "scale_min_label",
             "scale_max_label",
         ]
@@ -87,11 +88,12 @@ class QuestionForm(forms.ModelForm):
             self.initial.update(criterion=OTHER, criterion_name=current)
         else:
             self.initial.setdefault("criterion", current)
-        for name in ("max_choices", "min_value", "max_value", "scale_min_label", "scale_max_label"):
+        for name in ("max_choices", "min_value", "max_value", "unit", "scale_min_label", "scale_max_label"):
             self.fields[name].widget.attrs["data-for-types"] = {
                 "max_choices": QuestionType.MULTIPLE_CHOICE,
                 "min_value": QuestionType.NUMBER,
                 "max_value": QuestionType.NUMBER,
+                "unit": QuestionType.NUMBER,
                 "scale_min_label": QuestionType.SCALE,
                 "scale_max_label": QuestionType.SCALE,
             }[name]
@@ -114,6 +116,7 @@ class QuestionForm(forms.ModelForm):
             data["max_choices"] = None
         if data["type"] != QuestionType.NUMBER:
             data["min_value"] = data["max_value"] = None
+            data["unit"] = ""
         return data
 
 

@@ -186,7 +186,7 @@ def answers_for_display(*, enrollment: Enrollment, viewer: User) -> list[Display
     return [
         DisplayedAnswer(
             question_text=a.question_text,
-            display=a.display,
+            display=a.question.with_unit(a.display),
             key=a.question.key,
             matching_key=a.question.matching_key,
             sensitive=a.question.sensitive,
@@ -481,5 +481,6 @@ def response_answers(*, response: Response, include_sensitive: bool) -> list[dic
             continue
         if question.sensitive and not include_sensitive:
             continue
-        rows.append({"question": question, "answer": answer})
+        display = question.with_unit(answer.display) if answer else ""
+        rows.append({"question": question, "answer": answer, "display": display})
     return rows

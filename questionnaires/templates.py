@@ -27,6 +27,7 @@ class Q:
     max_choices: int | None = None
     min_value: float | None = None
     max_value: float | None = None
+    unit: str = ""
     scale_min_label: str = ""
     scale_max_label: str = ""
     section: str = ""
@@ -226,6 +227,7 @@ MENTEE_APPLICATION = Template(
             matching_key=MatchingKey.SENIORITY,
             min_value=0,
             max_value=60,
+            unit=_("years in tech"),
             help_text=_("Count study placements and internships as well. Zero is fine."),
             section=MATCHING,
         ),
@@ -252,6 +254,7 @@ MENTEE_APPLICATION = Template(
             T.NUMBER,
             min_value=1,
             max_value=40,
+            unit=_("hours a month"),
             section=PROGRAM,
         ),
         Q("meeting_times", _("When can you usually meet?"), T.MULTIPLE_CHOICE, choices=MEETING_TIMES, section=PROGRAM),
@@ -311,6 +314,7 @@ MENTOR_APPLICATION = Template(
             matching_key=MatchingKey.SENIORITY,
             min_value=0,
             max_value=60,
+            unit=_("years in tech"),
             section=MATCHING,
         ),
         Q(
@@ -330,6 +334,7 @@ MENTOR_APPLICATION = Template(
             T.NUMBER,
             min_value=1,
             max_value=40,
+            unit=_("hours a month"),
             section=PROGRAM,
         ),
         Q("meeting_times", _("When can you usually meet?"), T.MULTIPLE_CHOICE, choices=MEETING_TIMES, section=PROGRAM),
@@ -398,7 +403,14 @@ CHECK_IN = Template(
             scale_min_label=_("Not well"),
             scale_max_label=_("Very well"),
         ),
-        Q("meetings_held", _("How many times have you met so far?"), T.NUMBER, min_value=0, max_value=50),
+        Q(
+            "meetings_held",
+            _("How many times have you met so far?"),
+            T.NUMBER,
+            min_value=0,
+            max_value=50,
+            unit=_("meetings"),
+        ),
         Q("need_help", _("Would you like help from the coordinators?"), T.YES_NO),
         Q("anything_else", _("Anything the coordinators should know?"), T.LONG_TEXT, required=False),
     ),

@@ -31,6 +31,8 @@ def criteria_snapshot(criteria: list[MatchingCriterion]) -> list[dict]:
             "hard": c.hard,
             "scale": c.scale,
             "wraparound": c.mentee_question.type == QuestionType.TIME_ZONE,
+            # What a number answer counts ("years in tech"), to say so beside the numbers.
+            "unit": c.mentee_question.unit or c.mentor_question.unit,
             "mentee_key": c.mentee_question.matching_key,
             "mentor_key": c.mentor_question.matching_key,
             # A criterion on a sensitive question must never be named to the pair itself:
@@ -151,6 +153,11 @@ REASON_TEXTS = {
     CriterionKind.OVERLAP: _("shared choices in “%(label)s”"),
     CriterionKind.ORDINAL: _("a mentor further along in “%(label)s”"),
 }
+# Reasons on number criteria whose question names a unit.
+REASON_TEXTS_WITH_UNIT = {
+    CriterionKind.DISTANCE: _("close on “%(label)s” (%(unit)s)"),
+    CriterionKind.ORDINAL: _("a mentor further along in “%(label)s” (more %(unit)s)"),
+}
 
 
 @dataclass(frozen=True)
@@ -206,8 +213,10 @@ def top_reasons(snapshot: list[dict], breakdown: dict, limit: int = 3) -> list[s
     sensitive = {c["key"] for c in snapshot if c.get("sensitive")}
     rows = [r for r in breakdown_rows(snapshot, breakdown) if r.contribution > 0 and r.key not in sensitive]
     rows.sort(key=lambda r: -r.contribution)
+    units = {c["key"]: c.get("unit") or "" for c in snapshot}
     texts = []
     for row in rows[:limit]:
-        template = REASON_TEXTS.get(row.kind, _("“%(label)s”"))
-        texts.append(str(template) % {"label": row.label})
+        unit = units.get(row.key, "")
+        template = (unit and REASON_TEXTS_WITH_UNIT.get(row.kind)) or REASON_TEXTS.get(row.kind, _("“%(label)s”"))
+        texts.append(str(template) % {"label": row.label, "unit": unit})
     return texts

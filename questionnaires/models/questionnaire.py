@@ -125,6 +125,12 @@ class Question(OrganizationOwned):
     )
     min_value = models.FloatField(_("smallest number"), null=True, blank=True)
     max_value = models.FloatField(_("largest number"), null=True, blank=True)
+    unit = models.CharField(
+        _("unit"),
+        max_length=40,
+        blank=True,
+        help_text=_("Number questions: what the number counts, shown with every answer, e.g. “years in tech”."),
+    )
     scale_min_label = models.CharField(_("label of 1"), max_length=80, blank=True)
     scale_max_label = models.CharField(_("label of 5"), max_length=80, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -152,6 +158,12 @@ class Question(OrganizationOwned):
     def is_retired(self) -> bool:
         return self.retired_at is not None
 
+    def with_unit(self, display: str) -> str:
+        """An answer's display with the question's unit, so "18" reads "18 (years in tech)"."""
+        if self.type == QuestionType.NUMBER and self.unit and display:
+            return f"{display} ({self.unit})"
+        return display
+
     def clean(self) -> None:
         errors = {}
         if self.type != QuestionType.MULTIPLE_CHOICE and self.max_choices is not None:
@@ -160,6 +172,8 @@ class Question(OrganizationOwned):
             errors["max_choices"] = _("Allow at least one selection.")
         if self.type != QuestionType.NUMBER and (self.min_value is not None or self.max_value is not None):
             errors["min_value"] = _("Only number questions have bounds.")
+        if self.type != QuestionType.NUMBER and self.unit:
+            errors["unit"] = _("Only number questions have a unit.")
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
             errors["max_value"] = _("The largest number must not be below the smallest.")
         if errors:

@@ -38,6 +38,7 @@ QUESTION_FIELDS = [
     "max_choices",
     "min_value",
     "max_value",
+    "unit",
     "scale_min_label",
     "scale_max_label",
 ]
@@ -286,6 +287,8 @@ def _check_question(question: Question) -> None:
             raise ValidationError(
                 {"matching_key": _("Another question of this questionnaire already feeds this criterion.")}
             )
+    if question.type != QuestionType.NUMBER:
+        question.unit = ""
     if question.type != QuestionType.SCALE:
         question.scale_min_label = question.scale_max_label = ""
     question.full_clean(exclude=["questionnaire", "section", "key"])

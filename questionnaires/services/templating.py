@@ -60,6 +60,7 @@ def questionnaire_from_template(*, cohort: Cohort, template_key: str, by: User |
             max_choices=spec.max_choices,
             min_value=spec.min_value,
             max_value=spec.max_value,
+            unit=str(spec.unit),
             scale_min_label=str(spec.scale_min_label),
             scale_max_label=str(spec.scale_max_label),
         )

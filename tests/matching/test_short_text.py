@@ -161,3 +161,21 @@ def test_the_criteria_builder_offers_and_saves_a_short_text_criterion(
     assert team_questions[MENTEE] in form.fields["mentee_question"].queryset
     assert response.status_code == 302
     assert list(MatchingCriterion.objects.values_list("key", "kind", "weight")) == [("team", "different", 2)]
+
+
+def test_reasons_on_a_number_criterion_name_its_unit():
+    snapshot = [
+        {
+            "key": "seniority",
+            "label": "Seniority",
+            "kind": "ordinal",
+            "weight": 1,
+            "hard": False,
+            "unit": "years in tech",
+        },
+        {"key": "hours", "label": "Hours", "kind": "distance", "weight": 1, "hard": False, "unit": ""},
+    ]
+
+    reasons = top_reasons(snapshot, {"seniority": 0.5, "hours": 0.4})
+
+    assert reasons == ["a mentor further along in “Seniority” (more years in tech)", "close on “Hours”"]

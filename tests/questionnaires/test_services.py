@@ -103,6 +103,24 @@ def test_question_create_with_choices_gives_stable_slugs(application):
     assert list(new.choices.values_list("value", "label")) == [("python", "Python"), ("go", "Go")]
 
 
+def test_a_number_question_keeps_its_unit_and_shows_it_with_answers(application):
+    years = builder.question_create(
+        questionnaire=application, text="Years in tech?", type=QuestionType.NUMBER, unit="years in tech"
+    )
+
+    assert years.with_unit("18") == "18 (years in tech)"
+    assert years.with_unit("") == ""
+
+
+def test_a_unit_is_dropped_when_the_question_stops_being_a_number(application):
+    years = builder.question_create(questionnaire=application, text="Years?", type=QuestionType.NUMBER, unit="years")
+
+    builder.question_update(question=years, type=QuestionType.SHORT_TEXT)
+
+    years.refresh_from_db()
+    assert (years.type, years.unit, years.with_unit("ten")) == (QuestionType.SHORT_TEXT, "", "ten")
+
+
 def test_choice_question_needs_two_choices(application):
     with pytest.raises(ValidationError) as info:
         builder.question_create(

@@ -176,8 +176,11 @@ def test_the_proposal_page_shows_both_people_side_by_side(client, cohort, member
         "Geography / time zone": ("UTC+0", "UTC+0"),
         "Values": ("['craft']", "['craft']"),
         "Department": (None, None),
-        "Seniority": ("2", "10"),
+        # A number answer says what it counts: the question's unit.
+        "Seniority": ("2 (years in tech)", "10 (years in tech)"),
     }
+    assert "<td>2 (years in tech)</td><td>10 (years in tech)</td>" in response.content.decode()
+    assert {c["key"]: c["unit"] for c in round_one["proposal"].run.criteria}["seniority"] == "years in tech"
     # The subcommittee reads the sensitive answers too.
     assert [(r["label"], r["mentee"].display) for r in response.context["other_rows"]] == [
         ("How do you describe your gender?", "Woman")
