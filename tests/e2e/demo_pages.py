@@ -50,7 +50,10 @@ def named_pages(email: str) -> list[str]:
             reverse("showcase:outcomes-cohort", args=[closed.pk]),
         ]
     if email.startswith("viewer"):
-        return [reverse("cohorts:cohort-detail", args=[launched.pk]), reverse("showcase:outcomes-cohort", args=[closed.pk])]
+        return [
+            reverse("cohorts:cohort-detail", args=[launched.pk]),
+            reverse("showcase:outcomes-cohort", args=[closed.pk]),
+        ]
     if email.startswith("reviewer"):
         return [reverse("matching:proposal-list", args=[launched.pk]), proposal.get_absolute_url()]
     if email.startswith(("mentor", "mentee")):

@@ -13,12 +13,16 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SUMMARY = re.compile(r'<div class="alert alert-danger error-summary" role="alert" tabindex="-1" data-error-summary>(.*?)</div>', re.S)
+SUMMARY = re.compile(
+    r'<div class="alert alert-danger error-summary" role="alert" tabindex="-1" data-error-summary>(.*?)</div>', re.S
+)
 
 
 class MeetingForm(forms.Form):
     topic = forms.CharField(label="Topic")
-    outcome = forms.ChoiceField(label="Outcome", choices=[("held", "Held"), ("missed", "Missed")], widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=[("held", "Held"), ("missed", "Missed")], widget=forms.RadioSelect
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
@@ -46,7 +50,10 @@ def test_crispy_form_lists_its_own_and_each_fields_errors_with_links():
 
     assert "<li>The meeting was cancelled in the meantime.</li>" in summary
     # A radio group is reached through its first button; a hidden field has nothing to go to.
-    assert links_of(summary) == [("id_topic", "Topic: This field is required."), ("id_outcome_0", "Outcome: This field is required.")]
+    assert links_of(summary) == [
+        ("id_topic", "Topic: This field is required."),
+        ("id_outcome_0", "Outcome: This field is required."),
+    ]
     assert "<li>Enter a whole number.</li>" in summary
 
 
