@@ -117,8 +117,26 @@ class CapacityForm(forms.Form):
 class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(label=_("Email"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=InvitationRole.choices)
-    capacity = forms.IntegerField(label=_("Mentee capacity (mentors)"), min_value=1, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=InvitationRole.choices, widget=forms.Select(attrs={"data-invite-role": ""})
+    )
+    capacity = forms.IntegerField(
+        label=_("Mentee capacity (mentors)"),
+        min_value=1,
+        required=False,
+        help_text=_("Mentors only: how many mentees they take. Leave empty for the cohort's default."),
+        # static/js/invitations.js shows the field only while the role is mentor.
+        widget=forms.NumberInput(attrs={"data-mentor-only": ""}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") != InvitationRole.MENTOR:
+            # Only mentors take mentees: a number left in the field (typed before the role
+            # changed, or with the field hidden) is dropped, not held against the invitation.
+            self.errors.pop("capacity", None)
+            cleaned["capacity"] = None
+        return cleaned
 
 
 class ImportForm(forms.Form):

@@ -26,6 +26,45 @@ def test_coordinator_invites_one_person(client, coordinator, cohort, django_capt
     assert [m.to for m in mail.outbox] == [["ada@example.org"]]
 
 
+@pytest.mark.parametrize("role", ["mentee", "subcommittee"])
+@pytest.mark.parametrize("capacity", ["3", "0", "lots"])
+def test_a_capacity_sent_for_anyone_but_a_mentor_is_dropped(client, coordinator, cohort, role, capacity):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("cohorts:invitation-list", args=[cohort.pk]),
+        {"full_name": "Ada", "email": "ada@example.org", "role": role, "capacity": capacity},
+    )
+
+    assert response.status_code == 302
+    assert list(Invitation.objects.values_list("email", "role", "capacity")) == [("ada@example.org", role, None)]
+
+
+def test_a_mentor_capacity_is_still_checked(client, coordinator, cohort):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("cohorts:invitation-list", args=[cohort.pk]),
+        {"email": "ada@example.org", "role": "mentor", "capacity": "0"},
+    )
+
+    assert response.status_code == 200
+    assert "capacity" in response.context["form"].errors
+    assert Invitation.objects.count() == 0
+
+
+def test_the_invite_form_shows_the_capacity_for_mentors_only_without_inline_script(client, coordinator, cohort):
+    client.force_login(coordinator)
+
+    page = client.get(reverse("cohorts:invitation-list", args=[cohort.pk])).content.decode()
+
+    # A static script toggles the field: the role select and the capacity input carry its hooks.
+    assert "data-invite-role" in page
+    assert "data-mentor-only" in page
+    assert '<script src="/static/js/invitations.js"></script>' in page
+    assert "<script>" not in page
+
+
 def test_invite_errors_show_next_to_the_field(client, coordinator, cohort):
     invitation_create(cohort=cohort, email="ada@example.org", role="mentee", by=coordinator)
     client.force_login(coordinator)
