@@ -15,7 +15,9 @@ slower repeats measure the other processes, not the solve.
 
 ``--family`` runs every named shape over several seeds and prints, per instance, both times,
 the ratio ``(dense + 0.05 s) / (engine + 0.05 s)`` (a fixed overhead of a few milliseconds on a
-tiny instance is not a slowdown), whether the engine is exact (same matched count and totals
+tiny instance is not a slowdown), the CPU seconds of each (``time.process_time`` of the child,
+all its threads; the fastest run's, like the wall seconds) and the same ratio on them, which a
+busy shared machine disturbs far less than wall seconds, whether the engine is exact (same matched count and totals
 equal to 1e-9) and its peak memory. The last line is one JSON object with the summary.
 ``--dense-cache FILE`` keeps dense results between runs (the 20,000 x 10,000 solve needs 3 to
 6 GB and two minutes per seed on a quiet machine); delete the file to measure the dense solve
@@ -189,14 +191,16 @@ def _engine_child(args: tuple[int, int, int, str], out: mp.Queue) -> None:
     solve_encoded(make_instance(20, 10, 0))
     enc = make_instance(*args)
     times: list[float] = []
+    cpu: list[float] = []
     while not times or len(times) < _repeats(times[0]):
-        tick = time.perf_counter()
+        tick, cpu_tick = time.perf_counter(), time.process_time()
         got = solve_encoded(enc)
         times.append(time.perf_counter() - tick)
-    seconds = min(times)
+        cpu.append(time.process_time() - cpu_tick)
     out.put(
         {
-            "seconds": seconds,
+            "seconds": min(times),
+            "cpu_seconds": min(cpu),
             "peak_mb": _peak_mb(),
             "total": got.total_score,
             "matched": got.matched,
@@ -208,13 +212,19 @@ def _engine_child(args: tuple[int, int, int, str], out: mp.Queue) -> None:
 def _dense_child(args: tuple[int, int, int, str], out: mp.Queue) -> None:
     dense_solve(make_instance(20, 10, 0))
     enc = make_instance(*args)
+    cpu_tick = time.process_time()
     got = dense_solve(enc)
+    cpu = [time.process_time() - cpu_tick]
     runs = [got]
-    runs += [dense_solve(enc) for _ in range(_repeats(got.build_seconds + got.solve_seconds) - 1)]
+    for _ in range(_repeats(got.build_seconds + got.solve_seconds) - 1):
+        cpu_tick = time.process_time()
+        runs.append(dense_solve(enc))
+        cpu.append(time.process_time() - cpu_tick)
     fastest = min(runs, key=lambda r: r.build_seconds + r.solve_seconds)
     out.put(
         {
             "seconds": fastest.build_seconds + fastest.solve_seconds,
+            "cpu_seconds": min(cpu),
             "solve_seconds": fastest.solve_seconds,
             "build_seconds": fastest.build_seconds,
             "peak_mb": _peak_mb(),
@@ -243,6 +253,14 @@ def ratio(engine: dict, dense: dict, key: str = "seconds") -> float:
     return (dense[key] + OVERHEAD) / (engine["seconds"] + OVERHEAD)
 
 
+def cpu_ratio(engine: dict, dense: dict) -> float | None:
+    """The same ratio on CPU seconds (all of the process's threads), which other processes on a
+    shared machine disturb far less than wall seconds; None when a kept row has no CPU figure."""
+    if engine.get("cpu_seconds") is None or dense.get("cpu_seconds") is None:
+        return None
+    return (dense["cpu_seconds"] + OVERHEAD) / (engine["cpu_seconds"] + OVERHEAD)
+
+
 def _load() -> str:
     try:
         return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
@@ -261,6 +279,7 @@ def _dense_from_row(row: dict | None) -> dict | None:
         "peak_mb": row["dense_peak_mb"],
         "total": row["dense_total"],
         "matched": row["dense_matched"],
+        "cpu_seconds": row.get("dense_cpu_seconds"),
     }
 
 
@@ -273,7 +292,8 @@ def run_family(only: set[str] | None, cache_path: Path | None, results_path: Pat
         kept = json.loads(results_path.read_text())
     print(
         f"{'shape':<13} {'mentees':>7} {'mentors':>7} {'seed':>4} {'strategy':<9} {'engine s':>9} "
-        f"{'dense s':>9} {'(solve)':>8} {'ratio':>7} {'(solve)':>7} {'exact':>5} {'peak MB':>8}  ({_load()})"
+        f"{'cpu s':>7} {'dense s':>9} {'cpu s':>7} {'(solve)':>8} {'ratio':>7} {'(solve)':>7} {'(cpu)':>6} "
+        f"{'exact':>5} {'peak MB':>8}  ({_load()})"
     )
     for shape, (n, m, seeds) in SHAPES.items():
         if only and shape not in only:
@@ -295,10 +315,13 @@ def run_family(only: set[str] | None, cache_path: Path | None, results_path: Pat
                 "seed": seed,
                 "strategy": engine["stats"]["strategy"],
                 "engine_seconds": round(engine["seconds"], 6),
+                "engine_cpu_seconds": round(engine["cpu_seconds"], 6),
                 "dense_seconds": round(dense["seconds"], 6),
+                "dense_cpu_seconds": None if dense.get("cpu_seconds") is None else round(dense["cpu_seconds"], 6),
                 "dense_solve_seconds": round(dense["solve_seconds"], 6),
                 "ratio": round(ratio(engine, dense), 2),
                 "ratio_to_solve": round(ratio(engine, dense, "solve_seconds"), 2),
+                "cpu_ratio": None if cpu_ratio(engine, dense) is None else round(cpu_ratio(engine, dense), 2),
                 "exact": exact(engine, dense),
                 "engine_peak_mb": round(engine["peak_mb"], 1),
                 "dense_peak_mb": round(dense["peak_mb"], 1),
@@ -311,10 +334,13 @@ def run_family(only: set[str] | None, cache_path: Path | None, results_path: Pat
             kept[key] = row
             if results_path is not None:
                 results_path.write_text(json.dumps(kept, indent=1))
+            dense_cpu = "-" if row["dense_cpu_seconds"] is None else f"{row['dense_cpu_seconds']:.3f}"
+            cpu_r = "-" if row["cpu_ratio"] is None else f"{row['cpu_ratio']:.2f}"
             print(
                 f"{shape:<13} {n:>7} {m:>7} {seed:>4} {row['strategy']:<9} {row['engine_seconds']:>9.3f} "
-                f"{row['dense_seconds']:>9.3f} {row['dense_solve_seconds']:>8.3f} {row['ratio']:>7.2f} "
-                f"{row['ratio_to_solve']:>7.2f} {'yes' if row['exact'] else 'NO':>5} {row['engine_peak_mb']:>8.0f}"
+                f"{row['engine_cpu_seconds']:>7.3f} {row['dense_seconds']:>9.3f} {dense_cpu:>7} "
+                f"{row['dense_solve_seconds']:>8.3f} {row['ratio']:>7.2f} {row['ratio_to_solve']:>7.2f} {cpu_r:>6} "
+                f"{'yes' if row['exact'] else 'NO':>5} {row['engine_peak_mb']:>8.0f}"
                 f"  ({_load()})",
                 flush=True,
             )
@@ -327,6 +353,7 @@ def run_family(only: set[str] | None, cache_path: Path | None, results_path: Pat
         "min_speedup": min((r["ratio"] for r in rows), default=None),
         "median_speedup_5k": statistics.median(five_k) if five_k else None,
         "min_speedup_20k": min((r["ratio"] for r in huge), default=None),
+        "min_speedup_cpu": min((r["cpu_ratio"] for r in rows if r.get("cpu_ratio") is not None), default=None),
         "max_peak_mb_20k": max((r["engine_peak_mb"] for r in huge), default=None),
         "worst": sorted(rows, key=lambda r: r["ratio"])[:3],
         "load_at_end": _load(),
@@ -355,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = in_child(_engine_child, instance)
     stats = engine["stats"]
     print(
-        f"engine: {engine['seconds']:.3f} s, peak {engine['peak_mb']:.0f} MB (process ru_maxrss), "
+        f"engine: {engine['seconds']:.3f} s ({engine['cpu_seconds']:.3f} s CPU), peak {engine['peak_mb']:.0f} MB (process ru_maxrss), "
         f"matched {engine['matched']}, total {engine['total']:.9f}"
     )
     print(
@@ -372,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         "shape": args.shape,
         "strategy": stats["strategy"],
         "engine_seconds": round(engine["seconds"], 6),
+        "engine_cpu_seconds": round(engine["cpu_seconds"], 6),
         "engine_total": engine["total"],
         "engine_matched": engine["matched"],
         "engine_peak_mb": round(engine["peak_mb"], 1),
@@ -383,13 +411,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_dense:
         dense = in_child(_dense_child, instance)
         print(
-            f"dense: build {dense['build_seconds']:.3f} s, solve {dense['solve_seconds']:.3f} s, "
+            f"dense: build {dense['build_seconds']:.3f} s, solve {dense['solve_seconds']:.3f} s "
+            f"({dense['cpu_seconds']:.3f} s CPU in all), "
             f"peak {dense['peak_mb']:.0f} MB, matched {dense['matched']}, total {dense['total']:.9f}"
         )
         ok = exact(engine, dense)
         figures.update(
             dense_seconds=round(dense["seconds"], 4),
             dense_solve_seconds=round(dense["solve_seconds"], 4),
+            dense_cpu_seconds=round(dense["cpu_seconds"], 4),
+            speedup_cpu=round(cpu_ratio(engine, dense), 2),
             dense_total=dense["total"],
             dense_matched=dense["matched"],
             speedup=round(ratio(engine, dense), 2),

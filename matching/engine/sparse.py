@@ -41,9 +41,16 @@ CODE_SCALE = 65000.0
 SURE = 10 * MARGIN
 
 
-def worker_count(options: SolverOptions) -> int:
+# Below this many class pairs the row blocks run one after another on the calling thread: the
+# whole pass takes a few milliseconds, less than handing blocks to a pool costs on a busy machine.
+SERIAL_PAIRS = 4_000_000
+
+
+def worker_count(options: SolverOptions, pairs: int = SERIAL_PAIRS) -> int:
     if options.threads > 0:
         return options.threads
+    if pairs < SERIAL_PAIRS:
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(4, cores))
 
@@ -151,7 +158,7 @@ def first_pass(p: Encoded, scorer: FastScorer, seats: np.ndarray, opts: SolverOp
             codes[r0:r1] = to_codes(fast)
         return rr + r0, cc, bound, has, top + r0, col_vals, best, er + r0, ex[ex_ok]
 
-    parts = list(run_blocks(work, n, opts.block_rows, worker_count(opts)))
+    parts = list(run_blocks(work, n, opts.block_rows, worker_count(opts, n * m)))
     col_rows = np.vstack([x[4] for x in parts])
     col_vals = np.vstack([x[5] for x in parts])
     kk = min(per_col, col_rows.shape[0])
@@ -269,7 +276,7 @@ def screen(
             return rr[keep].astype(np.int64) + r0, cc[keep].astype(np.int64), False
         return rr.astype(np.int64) + r0, cc.astype(np.int64), True
 
-    parts = list(run_blocks(work, p.n_mentees, opts.block_rows, worker_count(opts)))
+    parts = list(run_blocks(work, p.n_mentees, opts.block_rows, worker_count(opts, p.n_mentees * p.n_mentors)))
     rows = np.concatenate([x[0] for x in parts]) if parts else np.zeros(0, np.int64)
     cols = np.concatenate([x[1] for x in parts]) if parts else np.zeros(0, np.int64)
     return rows, cols, all(x[2] for x in parts)

@@ -115,7 +115,7 @@ class SolverOptions:
     # which usually saves a round.
     near_slack: float = 0.02
     block_rows: int = 256
-    # 0 means one worker per available core (at most 4).
+    # 0 means one worker per available core (at most 4), or one when the instance is small.
     threads: int = 0
     # Pair scores are kept at 16 bits between rounds when they fit in this budget; otherwise
     # every round scores the pairs again.

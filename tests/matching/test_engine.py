@@ -35,6 +35,7 @@ from matching.engine import (
     verify_certificate,
 )
 from matching.engine.classes import mentee_classes, mentor_classes
+from matching.engine.sparse import SERIAL_PAIRS, worker_count
 
 # ---------------------------------------------------------------------------------------------
 # An independent, plain-Python reading of the scoring rules.
@@ -582,3 +583,22 @@ def test_excluded_pairs_with_unknown_ids_are_ignored() -> None:
     problem = base_problem(excluded=frozenset({(99, 10), (1, 99)}))
     assert solve(problem).matched_count == 1
     assert encode(problem).excluded.size == 0
+
+
+def test_small_instances_score_on_the_calling_thread_large_ones_on_a_pool():
+    """Handing a few milliseconds of row blocks to a thread pool costs more than it saves on a
+    busy machine; an explicit ``threads`` always wins."""
+    assert worker_count(SolverOptions(), 1200 * 700) == 1
+    assert worker_count(SolverOptions(), SERIAL_PAIRS) >= 1
+    assert worker_count(SolverOptions(threads=3), 10) == 3
+    assert worker_count(SolverOptions(threads=1), 20_000 * 10_000) == 1
+
+
+def test_the_serial_and_threaded_first_pass_give_the_same_solution():
+    enc = random_encoded(300, 150, 11, fixed=5)
+    serial = solve_encoded(enc, SolverOptions(strategy="sparse", threads=1, block_rows=32))
+    pooled = solve_encoded(enc, SolverOptions(strategy="sparse", threads=2, block_rows=32))
+    assert serial.stats["strategy"] == pooled.stats["strategy"] == "sparse"
+    assert np.array_equal(serial.mentor_of, pooled.mentor_of)
+    assert np.array_equal(serial.alternatives, pooled.alternatives)
+    assert serial.total_score == pooled.total_score
