@@ -445,10 +445,16 @@ class Announcement(OrganizationOwned, Job):
     # Committed with each chunk: where a resumed job carries on, and how many it reached.
     processed_count = models.PositiveIntegerField(default=0)
     sent_count = models.PositiveIntegerField(default=0)
+    # The one-time token of the preview it was sent from: the same preview sent twice (a
+    # double click, a resubmitted page) makes one announcement.
+    send_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "send_token"], name="announcement_sent_once_per_preview")
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -340,3 +340,29 @@ def test_the_people_table_sends_the_status_each_row_showed(program, coordinators
     page = client_for(coordinators[0]).get(reverse("cohorts:cohort-dashboard", kwargs={"pk": cohort.pk}))
 
     assert f'name="seen-{application.pk}" value="waitlisted"' in page.content.decode()
+
+
+def test_one_announcement_preview_sent_twice_at_once_sends_once(
+    program, coordinators, django_capture_on_commit_callbacks
+):
+    from cohorts.models import Announcement
+
+    cohort = CohortFactory(program=program, phase=CohortPhase.TRAINING)
+    EnrollmentFactory.create_batch(2, cohort=cohort)
+    coordinator = coordinators[0]
+    url = reverse("cohorts:announcement-create", args=[cohort.pk])
+    data = {"subject": "Kick-off", "body": "Hello", "audience": "everyone"}
+    preview = client_for(coordinator).post(url, {**data, "preview": "1"})
+    sending = {**data, "send": "1", "send_token": str(preview.context["preview"]["send_token"])}
+    clients = [client_for(coordinator) for _ in range(2)]
+
+    responses = at_once(*(lambda c=c: c.post(url, sending) for c in clients))
+
+    announcement = Announcement.objects.get()
+    assert statuses(responses) == [302, 302]
+    assert {r.url for r in responses} == {announcement.get_absolute_url()}
+    told = sorted(m for c, r in zip(clients, responses, strict=True) for m in messages_of(c, r))
+    assert told == [
+        "The announcement is on its way.",
+        "This announcement was already sent (the button was pressed twice): here is how far it has got.",
+    ]

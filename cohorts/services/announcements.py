@@ -8,7 +8,7 @@ gets it once even if the job runs twice.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from mentorship.jobs import job_dispatch, job_execute, job_progress, job_retry
@@ -36,13 +36,39 @@ def audience_describe(*, cohort: Cohort, segment: str, option: str, role: str) -
     return label
 
 
+class AnnouncementAlreadySent(Exception):
+    """The preview's token was already used: ``announcement`` is the one it sent."""
+
+    def __init__(self, announcement: Announcement):
+        super().__init__(announcement.pk)
+        self.announcement = announcement
+
+
+def _sent_with(cohort: Cohort, send_token) -> Announcement | None:
+    return Announcement.objects.filter(cohort=cohort, send_token=send_token).first() if send_token else None
+
+
 def announcement_create(
-    *, cohort: Cohort, by: User, subject: str, body: str, segment: str, option: str = "", role: str = ""
+    *,
+    cohort: Cohort,
+    by: User,
+    subject: str,
+    body: str,
+    segment: str,
+    option: str = "",
+    role: str = "",
+    send_token=None,
 ) -> Announcement:
     """Store the announcement and queue the job that sends it.
 
+    ``send_token`` is the one-time token of the preview it is sent from: a second send with
+    the same token (a double click, two requests at once) raises AnnouncementAlreadySent
+    with the first announcement, and nothing more is stored or queued.
+
     Side effects: queues ``cohorts.send_announcement`` after commit.
     """
+    if (earlier := _sent_with(cohort, send_token)) is not None:
+        raise AnnouncementAlreadySent(earlier)
     subject, body = subject.strip(), body.strip()
     errors = {}
     if not subject or len(subject) > SUBJECT_MAX:
@@ -54,18 +80,26 @@ def announcement_create(
     expected = audience(cohort=cohort, segment=segment, option=option, role=role).count()
     if not expected:
         raise ValidationError(_("Nobody is in this group at the moment: there is nobody to send it to."))
-    announcement = Announcement.objects.create(
-        cohort=cohort,
-        created_by=by,
-        subject=subject,
-        body=body,
-        segment=segment,
-        segment_option=option,
-        role=role,
-        audience_label=audience_describe(cohort=cohort, segment=segment, option=option, role=role)[:300],
-        expected_count=expected,
-        progress_message=_("Waiting for a worker"),
-    )
+    try:
+        # A savepoint: the unique index decides between two sends of one preview at once.
+        with transaction.atomic():
+            announcement = Announcement.objects.create(
+                cohort=cohort,
+                created_by=by,
+                subject=subject,
+                body=body,
+                segment=segment,
+                segment_option=option,
+                role=role,
+                audience_label=audience_describe(cohort=cohort, segment=segment, option=option, role=role)[:300],
+                expected_count=expected,
+                send_token=send_token,
+                progress_message=_("Waiting for a worker"),
+            )
+    except IntegrityError:
+        if (earlier := _sent_with(cohort, send_token)) is not None:
+            raise AnnouncementAlreadySent(earlier) from None
+        raise
     job_dispatch(announcement)
     return announcement
 

@@ -1,5 +1,7 @@
 """What a coordinator sends out of a cohort: alerts to a chat channel (and announcements)."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -75,6 +77,14 @@ def _audience_of(cohort: Cohort, form: AnnouncementForm):
     return audience(cohort=cohort, segment=data["segment"], option=data["option"], role=data.get("role", ""))
 
 
+def _send_token(request: HttpRequest) -> uuid.UUID | None:
+    """The one-time token of the preview the send button was on; None if absent or mangled."""
+    try:
+        return uuid.UUID(request.POST.get("send_token", ""))
+    except ValueError:
+        return None
+
+
 def announcement_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Write, preview with the count of people reached, then send (a second POST)."""
     cohort = cohort_for(request, pk, "cohorts.manage_cohort")
@@ -92,10 +102,23 @@ def announcement_create(request: HttpRequest, pk: int) -> HttpResponse:
                     segment=data["segment"],
                     option=data["option"],
                     role=data.get("role", ""),
+                    send_token=_send_token(request),
                 )
                 messages.success(request, _("The announcement is on its way."))
                 return redirect(announcement)
-            preview = {"count": _audience_of(cohort, form).count(), "html": render_markdown(data["body"])}
+            preview = {
+                "count": _audience_of(cohort, form).count(),
+                "html": render_markdown(data["body"]),
+                # Each preview gets a fresh token: sending it twice sends once; a new preview
+                # (after a change) may be sent again.
+                "send_token": uuid.uuid4(),
+            }
+        except announcement_services.AnnouncementAlreadySent as sent:
+            messages.info(
+                request,
+                _("This announcement was already sent (the button was pressed twice): here is how far it has got."),
+            )
+            return redirect(sent.announcement)
         except ValidationError as error:
             errors_to_form(form, error, field_name=lambda key: "audience" if key in AUDIENCE_KEYS else key)
     return render(request, "cohorts/announcement_form.html", {"cohort": cohort, "form": form, "preview": preview})

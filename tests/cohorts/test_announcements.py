@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 from django.core import mail
@@ -157,6 +158,62 @@ def test_the_coordinator_previews_the_count_then_sends(
     assert len(mail.outbox) == 5
 
 
+def test_sending_one_preview_twice_sends_one_announcement(
+    client, cohort, coordinator, people, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    data = {"subject": "Kick-off", "body": "Hello", "audience": "everyone"}
+    preview = client.post(_url(cohort, "announcement-create"), {**data, "preview": "1"})
+    token = str(preview.context["preview"]["send_token"])
+    assert f'name="send_token" value="{token}"' in preview.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(_url(cohort, "announcement-create"), {**data, "send": "1", "send_token": token})
+        second = client.post(
+            _url(cohort, "announcement-create"), {**data, "send": "1", "send_token": token}, follow=True
+        )
+
+    announcement = Announcement.objects.get()
+    assert first.url == second.redirect_chain[-1][0] == announcement.get_absolute_url()
+    assert [str(m) for m in second.context["messages"]] == [
+        "The announcement is on its way.",
+        "This announcement was already sent (the button was pressed twice): here is how far it has got.",
+    ]
+    assert len(mail.outbox) == 5
+
+
+def test_a_new_preview_may_be_sent_again(client, cohort, coordinator, people, django_capture_on_commit_callbacks):
+    client.force_login(coordinator)
+    data = {"subject": "Kick-off", "body": "Hello", "audience": "everyone"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            preview = client.post(_url(cohort, "announcement-create"), {**data, "preview": "1"})
+            client.post(
+                _url(cohort, "announcement-create"),
+                {**data, "send": "1", "send_token": str(preview.context["preview"]["send_token"])},
+            )
+
+    assert Announcement.objects.count() == 2
+
+
+def test_a_token_of_another_cohort_neither_blocks_nor_leaks(
+    cohort, coordinator, people, django_capture_on_commit_callbacks
+):
+    token = uuid.uuid4()
+    other = CohortFactory(program=cohort.program)
+    EnrollmentFactory(cohort=other)
+    elsewhere = _create(other, coordinator, django_capture_on_commit_callbacks, send_token=token)
+
+    here = _create(cohort, coordinator, django_capture_on_commit_callbacks, send_token=token)
+
+    assert here.pk != elsewhere.pk
+    with pytest.raises(service.AnnouncementAlreadySent) as again:
+        _create(cohort, coordinator, django_capture_on_commit_callbacks, send_token=token)
+    assert again.value.announcement == here
+    assert Announcement.objects.count() == 2
+
+
 def test_the_count_follows_the_chosen_group(client, cohort, coordinator, people):
     client.force_login(coordinator)
 
@@ -169,7 +226,9 @@ def test_the_count_follows_the_chosen_group(client, cohort, coordinator, people)
     assert nonsense.context["count"] is None
 
 
-def test_participants_see_only_what_was_sent_to_them(client, cohort, coordinator, people, django_capture_on_commit_callbacks):
+def test_participants_see_only_what_was_sent_to_them(
+    client, cohort, coordinator, people, django_capture_on_commit_callbacks
+):
     to_mentors = _create(cohort, coordinator, django_capture_on_commit_callbacks, role="mentor", subject="Mentors only")
     mentee = people["mentees"][0].user
     mentor = people["mentors"][0].user
@@ -201,7 +260,9 @@ def test_only_the_cohorts_coordinators_write_announcements(client, cohort, viewe
     assert not Announcement.objects.exists()
 
 
-def test_another_cohorts_announcement_is_not_found(client, cohort, coordinator, people, django_capture_on_commit_callbacks):
+def test_another_cohorts_announcement_is_not_found(
+    client, cohort, coordinator, people, django_capture_on_commit_callbacks
+):
     other = CohortFactory(program=cohort.program)
     announcement = _create(cohort, coordinator, django_capture_on_commit_callbacks)
     client.force_login(coordinator)
@@ -214,7 +275,12 @@ def test_the_list_costs_a_fixed_number_of_queries(client, cohort, coordinator, i
     Announcement.objects.bulk_create(
         [
             Announcement(
-                cohort=cohort, created_by=coordinator, subject=f"News {n}", body="b", segment="everyone", audience_label="All"
+                cohort=cohort,
+                created_by=coordinator,
+                subject=f"News {n}",
+                body="b",
+                segment="everyone",
+                audience_label="All",
             )
             for n in range(item_count)
         ]
