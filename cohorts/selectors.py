@@ -59,7 +59,8 @@ def _required_done() -> Coalesce:
     # subquery: no GROUP BY over the cohort, so that a page (or a streamed export) reads only
     # the rows it shows, as they come.
     done = (
-        TrainingCompletion.objects.filter(enrollment=OuterRef("pk"), module__required=True)
+        TrainingCompletion.objects.correlated()
+        .filter(enrollment=OuterRef("pk"), module__required=True)
         .filter(Q(module__audience=Audience.BOTH) | Q(module__audience=OuterRef("role")))
         .order_by()
         .values("enrollment")
@@ -119,16 +120,23 @@ def trained_q() -> Q:
     """Whether an enrollment has completed every required module meant for its role, as a
     condition for ``filter`` or a conditional ``Count`` (an EXISTS, no join)."""
     undone = (
-        TrainingModule.objects.filter(cohort=OuterRef("cohort_id"), required=True)
+        TrainingModule.objects.correlated()
+        .filter(cohort=OuterRef("cohort_id"), required=True)
         .filter(Q(audience=Audience.BOTH) | Q(audience=OuterRef("role")))
-        .filter(~Exists(TrainingCompletion.objects.filter(module=OuterRef("pk"), enrollment=OuterRef(OuterRef("pk")))))
+        .filter(
+            ~Exists(
+                TrainingCompletion.objects.correlated().filter(
+                    module=OuterRef("pk"), enrollment=OuterRef(OuterRef("pk"))
+                )
+            )
+        )
     )
     return ~Q(Exists(undone))
 
 
 def _in_pair(**status) -> Q:
-    as_mentor = Pair.objects.filter(mentor=OuterRef("pk"), **status)
-    as_mentee = Pair.objects.filter(mentee=OuterRef("pk"), **status)
+    as_mentor = Pair.objects.correlated().filter(mentor=OuterRef("pk"), **status)
+    as_mentee = Pair.objects.correlated().filter(mentee=OuterRef("pk"), **status)
     return Q(Exists(as_mentor)) | Q(Exists(as_mentee))
 
 

@@ -185,13 +185,14 @@ def proposals_for_review(
     """The cohort's proposals with their vote counts (current members only) and ``my_vote``
     (the viewer's choice, or None), in one query per page."""
     members = current_member_ids(cohort=cohort)
-    mine = Vote.objects.filter(proposal=OuterRef("pk"), member=user).order_by().values("choice")[:1]
+    mine = Vote.objects.correlated().filter(proposal=OuterRef("pk"), member=user).order_by().values("choice")[:1]
 
     def votes(choice: str) -> Coalesce:
         # A subquery per row shown, not a join and GROUP BY over every proposal of the
         # cohort: the page sorts the proposals, takes its 25 and counts only theirs.
         counted = (
-            Vote.objects.filter(proposal=OuterRef("pk"), member_id__in=members, choice=choice)
+            Vote.objects.correlated()
+            .filter(proposal=OuterRef("pk"), member_id__in=members, choice=choice)
             .order_by()
             .values("proposal")
             .annotate(n=Count("pk"))

@@ -91,19 +91,20 @@ def pair_coordinators(*, pair: Pair) -> list[User]:
 # --- Contacts that count ---------------------------------------------------------------------
 
 
-def contacts_held() -> QuerySet[Meeting]:
+def contacts_held(*, correlated: bool = False) -> QuerySet[Meeting]:
     """Every contact that counts for a pair, one row each: a meeting held, a past contact
     recorded afterwards (a call, an email or chat exchange), a group meeting its mentee
     attended (each attendee's pair has its own row). The pair's health, its cadence, the
     monthly check-in and the graduation rule all count these and nothing else."""
-    return Meeting.objects.filter(status=MeetingStatus.HELD)
+    meetings = Meeting.objects.correlated() if correlated else Meeting.objects.all()
+    return meetings.filter(status=MeetingStatus.HELD)
 
 
 def contacts_held_subquery(*, outer: str = "pk") -> Coalesce:
     """How many contacts the pair at ``outer`` has held, as a subquery expression for
     ``annotate``/``filter`` (it never multiplies other annotations' rows)."""
     counted = (
-        contacts_held()
+        contacts_held(correlated=True)
         .filter(pair=OuterRef(outer))
         .order_by()
         .values("pair")
@@ -201,7 +202,7 @@ class PairHealthRow:
 
 
 def with_meeting_dates(queryset: QuerySet[Pair], *, now: datetime.datetime) -> QuerySet[Pair]:
-    held = contacts_held().filter(pair=OuterRef("pk")).order_by("-starts_at", "-pk")
+    held = contacts_held(correlated=True).filter(pair=OuterRef("pk")).order_by("-starts_at", "-pk")
     upcoming = Meeting.objects.filter(
         pair=OuterRef("pk"), status__in=OPEN_MEETING_STATUSES, starts_at__gte=now
     ).order_by("starts_at", "pk")
@@ -317,9 +318,12 @@ def last_contact_at(*, pairs: QuerySet[Pair]) -> QuerySet[Pair]:
     """Annotate each pair with its last meeting held and its last message."""
     return pairs.annotate(
         last_held_at=Subquery(
-            contacts_held().filter(pair=OuterRef("pk")).order_by("-starts_at").values("starts_at")[:1]
+            contacts_held(correlated=True).filter(pair=OuterRef("pk")).order_by("-starts_at").values("starts_at")[:1]
         ),
         last_message_at=Subquery(
-            PairMessage.objects.filter(pair=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+            PairMessage.objects.correlated()
+            .filter(pair=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
         ),
     )

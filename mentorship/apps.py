@@ -17,4 +17,9 @@ class MentorshipConfig(AppConfig):
         # After django.contrib.sites made its "example.com" record (its app comes first).
         post_migrate.connect(site_record_sync, sender=self, dispatch_uid="mentorship-site-record")
 
+        from .tenancy import connect_organization_signals  # noqa: PLC0415
+
+        # A person who joins an organization within a request sees it for the rest of it.
+        connect_organization_signals()
+
         from . import api  # noqa: F401, PLC0415 -- registers the app's REST endpoints

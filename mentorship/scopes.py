@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from celery import Task
@@ -24,6 +24,10 @@ class TenantScope:
     organizations: list[int] | None
     reason: str
     person: Any = None
+    # The person's organization ids once read (mentorship.tenancy.person_organization_ids):
+    # a request reads them with its user, and forgets them when the person's memberships
+    # change within it. Mutable on purpose; not part of the scope's identity.
+    cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 _current: ContextVar[TenantScope | None] = ContextVar("tenant_scope", default=None)

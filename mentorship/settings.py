@@ -191,8 +191,9 @@ CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the person with their organizations' ids (tenancy).
+    "mentorship.auth_backends.ScopedModelBackend",
+    "mentorship.auth_backends.ScopedAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

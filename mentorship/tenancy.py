@@ -35,8 +35,9 @@ import functools
 from collections.abc import Callable
 from typing import ClassVar
 
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import OuterRef, Q
+from django.db.models.signals import post_delete, post_save
 from django.db.models.sql import Query
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -73,19 +74,70 @@ def _person_rows() -> list[tuple[type[models.Model], str, str]]:
     return rows
 
 
-def person_organizations(user) -> models.QuerySet:
-    """The ids of the organizations ``user`` belongs to or takes part in, as a subquery: it
-    is run inside each scoped statement, so scoping a page costs no query of its own."""
+def person_organizations(user, *, correlated: bool = False) -> models.QuerySet:
+    """The ids of the organizations ``user`` belongs to or takes part in, as a subquery
+    (``correlated``: of the user row of the outer statement, for ``with_organization_ids``)."""
     from .models import Organization  # noqa: PLC0415 -- tenancy is imported by models
 
-    if user is None or not user.is_authenticated:
+    if not correlated and (user is None or not user.is_authenticated):
         return Organization._base_manager.none().values("pk")
+    person = OuterRef(OuterRef("pk")) if correlated else user.pk
     # Uncorrelated subqueries (no OuterRef): the database reads each once per statement, and
     # they stay valid wherever the scope adds them, even inside another subquery.
     takes_part = Q()
     for model, person_field, path in _person_rows():
-        takes_part |= Q(pk__in=model._base_manager.filter(**{person_field: user.pk}).values(path))
+        takes_part |= Q(pk__in=model._base_manager.filter(**{person_field: person}).values(path))
     return Organization._base_manager.filter(takes_part).values("pk")
+
+
+ORGANIZATION_IDS = "tenant_organization_ids"
+
+
+def with_organization_ids(users: models.QuerySet) -> models.QuerySet:
+    """``users`` each loaded with the ids of their organizations (``ORGANIZATION_IDS``), in the
+    same statement: the sign-in backends load the request's person so, and the request's
+    scope then filters with that literal list instead of a subquery in every statement."""
+    if connection.vendor != "postgresql":
+        return users
+    from django.contrib.postgres.expressions import ArraySubquery  # noqa: PLC0415 -- PostgreSQL only
+
+    return users.annotate(**{ORGANIZATION_IDS: ArraySubquery(person_organizations(None, correlated=True))})
+
+
+def person_organization_ids(state: TenantScope) -> list[int] | None:
+    """The person's organization ids as read with them, or None when they were not (a
+    ``scope(person=...)`` outside a request) or when the person's memberships changed since
+    (``_forget_organizations``): the scope then reads them in each statement."""
+    if "stale" in state.cache:
+        return None
+    ids = state.cache.get("ids")
+    if ids is None:
+        ids = getattr(state.person, ORGANIZATION_IDS, None)
+        if ids is None:
+            return None
+        state.cache["ids"] = ids = sorted(ids)
+    return ids
+
+
+def _forget_organizations(sender, instance, **kwargs) -> None:
+    """A row that puts a person in an organization was written: if it is the person of the
+    scope in force (accepting an invitation, applying, joining, leaving), their ids are read
+    again in each statement for the rest of the request."""
+    state = _current.get()
+    if state is None or state.person is None:
+        return
+    for model, person_field, _path in _person_rows():
+        if sender is model:
+            field = model._meta.get_field(person_field)
+            if getattr(instance, field.attname) == state.person.pk:
+                state.cache["stale"] = True
+            return
+
+
+def connect_organization_signals() -> None:
+    for model, _person_field, _path in _person_rows():
+        for signal in (post_save, post_delete):
+            signal.connect(_forget_organizations, sender=model, dispatch_uid=f"tenancy-{model._meta.label}")
 
 
 def person_scope(user) -> TenantScope:
@@ -106,10 +158,26 @@ class ScopedQuery(Query):
     narrowed already."""
 
     tenant_pending = False
+    # Set by ``ScopedQuerySet.correlated()``: left unnarrowed because it is correlated to a
+    # row of an outer statement that is narrowed already; refused anywhere else.
+    tenant_correlated = False
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
+        if self.tenant_correlated:
+            _check_correlated(self)
         query = in_scope(self) if self.tenant_pending else self
         return super(ScopedQuery, query).get_compiler(using, connection, elide_empty)
+
+
+def _check_correlated(query: ScopedQuery) -> None:
+    """A ``correlated()`` query runs only as a subquery tied to its outer row by an OuterRef:
+    as a statement of its own, or as an uncorrelated subquery, it would read every
+    organization, so it is refused."""
+    if not query.subquery or not any(True for _col in query.get_external_cols()):
+        raise ScopeError(
+            f"{query.model._meta.label}.objects.correlated() runs only inside Exists()/Subquery() "
+            "filtered on an OuterRef of a scoped row; use .objects without it elsewhere."
+        )
 
 
 def in_scope(query: ScopedQuery) -> ScopedQuery:
@@ -127,8 +195,12 @@ def in_scope(query: ScopedQuery) -> ScopedQuery:
     narrowed = query.clone()
     narrowed.tenant_pending = False
     if state.person is not None:
-        # A new subquery each time: a resolved subquery is bound to the statement it is in.
-        narrowed.add_q(_within(model, person_organizations(state.person), inner=query.subquery))
+        ids = person_organization_ids(state)
+        if ids is not None:
+            narrowed.add_q(_within(model, ids, inner=query.subquery))
+        else:
+            # A new subquery each time: a resolved subquery is bound to the statement it is in.
+            narrowed.add_q(_within(model, person_organizations(state.person), inner=query.subquery))
     elif state.organizations is not None:
         narrowed.add_q(_within(model, state.organizations, inner=query.subquery))
     return narrowed
@@ -151,8 +223,22 @@ class ScopedQuerySet(models.QuerySet):
     """Updates and deletes change the SQL's class on the way (UpdateQuery, DeleteQuery), so
     they are narrowed here, before that."""
 
+    def correlated(self) -> ScopedQuerySet:
+        """For a subquery correlated to a row that is in scope already, such as
+        ``Exists(Meeting.objects.correlated().filter(pair=OuterRef("pk")))`` over scoped
+        pairs: the related rows of a row in scope are in the same organization, so the
+        scope's joins are not repeated inside it. Refused (``ScopeError``) when it is run on
+        its own, updated, deleted, or used as a subquery without an OuterRef."""
+        clone = self._chain()
+        if isinstance(clone.query, ScopedQuery):
+            clone.query.tenant_pending = False
+            clone.query.tenant_correlated = True
+        return clone
+
     def _narrowed(self) -> ScopedQuerySet:
         clone = self._chain()
+        if getattr(clone.query, "tenant_correlated", False):
+            raise ScopeError(f"{self.model._meta.label}.objects.correlated() cannot update or delete.")
         if isinstance(clone.query, ScopedQuery) and clone.query.tenant_pending:
             clone.query = in_scope(clone.query)
         return clone

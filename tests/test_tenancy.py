@@ -332,3 +332,96 @@ def test_a_running_jobs_heartbeat_is_written_in_its_tasks_scope(settings):
         app.conf.task_always_eager = True
 
     assert MatchRun.objects.get(pk=run.pk).heartbeat_at is not None
+
+
+# --- The person's organizations read once, and correlated subqueries -----------------------
+
+
+def _signed_in(user):
+    """``user`` as the sign-in backend loads the request's person: with their organizations."""
+    from mentorship.auth_backends import ScopedModelBackend
+
+    with no_scope():
+        return ScopedModelBackend().get_user(user.pk)
+
+
+def test_the_signed_in_person_is_loaded_with_their_organizations(two_organizations):
+    a = two_organizations["a"]
+
+    coordinator = _signed_in(two_organizations["coordinator_a"])
+    mentee = _signed_in(two_organizations["mentee_a"])
+    stranger = _signed_in(UserFactory())
+
+    assert coordinator.tenant_organization_ids == [a["cohort"].program.organization_id]
+    assert mentee.tenant_organization_ids == [a["cohort"].program.organization_id]
+    assert stranger.tenant_organization_ids == []
+
+
+def test_a_request_filters_with_the_persons_organization_ids_not_a_subquery(two_organizations):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a = two_organizations["a"]
+    coordinator = _signed_in(two_organizations["coordinator_a"])
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = _through_middleware("/cohorts/", coordinator)
+
+    assert listed == str(a["cohort"].pk)
+    assert len(queries) == 1
+    assert "organizationmembership" not in queries[0]["sql"]
+
+
+def test_joining_an_organization_within_a_request_opens_it_for_the_rest_of_it(two_organizations):
+    a = two_organizations["a"]
+    newcomer = _signed_in(UserFactory())
+
+    def joins_then_lists(request):
+        before = list(Cohort.objects.values_list("pk", flat=True))
+        MembershipFactory(organization=a["cohort"].program.organization, user=request.user)
+        after = list(Cohort.objects.values_list("pk", flat=True))
+        return HttpResponse(f"{before}{after}")
+
+    request = RequestFactory().get("/cohorts/")
+    request.user = newcomer
+    with no_scope():
+        listed = TenantScopeMiddleware(joins_then_lists)(request).content.decode()
+
+    assert listed == f"[][{a['cohort'].pk}]"
+
+
+def test_a_correlated_subquery_reads_the_related_rows_of_rows_in_scope(two_organizations):
+    a = two_organizations["a"]
+    coordinator = _signed_in(two_organizations["coordinator_a"])
+
+    with scope(person=coordinator):
+        pairs = list(
+            Pair.objects.annotate(met=Exists(Meeting.objects.correlated().filter(pair=OuterRef("pk")))).values_list(
+                "pk", "met"
+            )
+        )
+
+    assert pairs == [(a["pair"].pk, True)]
+
+
+@pytest.mark.parametrize(
+    "misuse",
+    [
+        lambda: list(Meeting.objects.correlated()),
+        lambda: Meeting.objects.correlated().count(),
+        lambda: Meeting.objects.correlated().exists(),
+        lambda: Meeting.objects.correlated().filter(pair__in=Pair.objects.all()).first(),
+        lambda: list(Pair.objects.filter(pk__in=Meeting.objects.correlated().values("pair_id"))),
+        lambda: Pair.objects.filter(Exists(Meeting.objects.correlated())).count(),
+        lambda: Meeting.objects.correlated().update(shared_notes="x"),
+        lambda: Meeting.objects.correlated().delete(),
+    ],
+    ids=["list", "count", "exists", "filtered", "uncorrelated-in", "uncorrelated-exists", "update", "delete"],
+)
+def test_the_correlated_escape_hatch_cannot_leak(two_organizations, misuse):
+    coordinator = _signed_in(two_organizations["coordinator_a"])
+
+    with scope(person=coordinator), pytest.raises(ScopeError):
+        misuse()
+
+    assert Meeting.objects.model._base_manager.count() == 2

@@ -197,7 +197,7 @@ def _invitation_respond(request: HttpRequest, invitation: Invitation) -> HttpRes
                 # Chosen a moment ago in another tab, or the cohort closed: sign in instead.
                 messages.error(request, " ".join(error.messages))
                 return redirect(reverse("account_login") + "?" + urlencode({"next": here, "login": invitation.email}))
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="mentorship.auth_backends.ScopedModelBackend")
             return redirect(here)
         return render(
             request,

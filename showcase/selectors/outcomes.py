@@ -179,7 +179,7 @@ def _with_cadence_kept(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[
     each meeting held in the period, to the next one (``LEAD``) or to the period's end, must
     not exceed the cadence plus the grace days; the first meeting must come within
     ``NO_CONTACT_DAYS`` of the match (a pair that never met did not keep it)."""
-    held = Meeting.objects.filter(pair=OuterRef("pk"), status=MeetingStatus.HELD).order_by()
+    held = Meeting.objects.correlated().filter(pair=OuterRef("pk"), status=MeetingStatus.HELD).order_by()
     in_period = held.annotate(day=_utc_day("starts_at")).filter(
         day__gte=OuterRef("matched_on"), day__lte=OuterRef("until")
     )
@@ -295,17 +295,27 @@ def _projects(cohort_ids: list[int]) -> dict[int, ProjectFigures]:
     # A row per cohort, counted in the database.
     rows = (
         Enrollment.objects.filter(cohort__in=cohort_ids, role=ParticipantRole.MENTEE, status=EnrollmentStatus.ACCEPTED)
-        .filter(Exists(Pair.objects.filter(mentee=OuterRef("pk"))))
+        .filter(Exists(Pair.objects.correlated().filter(mentee=OuterRef("pk"))))
         .order_by()
         .values_list("cohort_id")
         .annotate(
             mentees=Count("pk"),
-            created=Count("pk", filter=Q(Exists(Project.objects.filter(enrollment=OuterRef("pk"))))),
-            updated=Count("pk", filter=Q(Exists(ProjectUpdate.objects.filter(project__enrollment=OuterRef("pk"))))),
-            submitted=Count("pk", filter=Q(Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"))))),
+            created=Count("pk", filter=Q(Exists(Project.objects.correlated().filter(enrollment=OuterRef("pk"))))),
+            updated=Count(
+                "pk", filter=Q(Exists(ProjectUpdate.objects.correlated().filter(project__enrollment=OuterRef("pk"))))
+            ),
+            submitted=Count(
+                "pk", filter=Q(Exists(Submission.objects.correlated().filter(project__enrollment=OuterRef("pk"))))
+            ),
             in_programme=Count(
                 "pk",
-                filter=Q(Exists(Submission.objects.filter(project__enrollment=OuterRef("pk"), position__isnull=False))),
+                filter=Q(
+                    Exists(
+                        Submission.objects.correlated().filter(
+                            project__enrollment=OuterRef("pk"), position__isnull=False
+                        )
+                    )
+                ),
             ),
         )
     )
