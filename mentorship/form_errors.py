@@ -40,3 +40,21 @@ def flash_form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
     """Each error of a small action form that has no page of its own, shown on the next page."""
     for message in form_error_messages(form):
         messages.error(request, message)
+
+
+def run_form_action(
+    request: HttpRequest, form: forms.BaseForm, action: Callable[[dict], object], *, success: str
+) -> bool:
+    """A small action form posted from another page: when it is valid, call ``action`` with
+    its cleaned data (a service call). The form's errors or the service's refusal are shown
+    on the next page, ``success`` otherwise. True when the action went through."""
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        flash_errors(request, error)
+        return False
+    messages.success(request, success)
+    return True

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentorship.form_errors import flash_errors, flash_form_errors
+from mentorship.form_errors import flash_errors, run_form_action
 
 from ..forms import AgendaItemForm, PrivateNoteForm
 from ..models import ActionItem, AgendaItem
@@ -51,16 +51,12 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
     if not request.user.has_perm("meetings.take_part", meeting.pair):
         raise PermissionDenied
-    form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        try:
-            agenda_item_add(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("The item was added to the agenda."))
-    else:
-        flash_form_errors(request, form)
+    run_form_action(
+        request,
+        AgendaItemForm(request.POST),
+        lambda data: agenda_item_add(meeting=meeting, by=request.user, text=data["text"]),
+        success=_("The item was added to the agenda."),
+    )
     return redirect(_agenda_url(meeting))
 
 

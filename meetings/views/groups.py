@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cohorts.access import cohort_for
-from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors
+from mentorship.form_errors import errors_to_form, run_form_action
 
 from ..enums import GroupMeetingStatus, MeetingStatus
 from ..forms import CancelForm, GroupAgendaForm, GroupLogForm, GroupMeetingForm
@@ -112,16 +112,12 @@ def group_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def group_meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_for(request, pk, "meetings.run_group_meeting")
-    form = GroupAgendaForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return redirect(group)
-    try:
-        group_meeting_agenda_set(group=group, by=request.user, agenda=form.cleaned_data["agenda"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("The agenda was saved."))
+    run_form_action(
+        request,
+        GroupAgendaForm(request.POST),
+        lambda data: group_meeting_agenda_set(group=group, by=request.user, agenda=data["agenda"]),
+        success=_("The agenda was saved."),
+    )
     return redirect(group)
 
 
@@ -160,16 +156,12 @@ def group_meeting_log_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def group_meeting_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     group = _group_for(request, pk, "meetings.run_group_meeting")
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return redirect(group)
-    try:
-        group_meeting_cancel(group=group, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("The group meeting was cancelled; the mentees invited are told."))
+    run_form_action(
+        request,
+        CancelForm(request.POST),
+        lambda data: group_meeting_cancel(group=group, by=request.user, reason=data["reason"]),
+        success=_("The group meeting was cancelled; the mentees invited are told."),
+    )
     return redirect(group)
 
 

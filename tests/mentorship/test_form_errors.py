@@ -6,7 +6,13 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from mentorship.form_errors import errors_to_form, flash_errors, flash_form_errors, form_error_messages
+from mentorship.form_errors import (
+    errors_to_form,
+    flash_errors,
+    flash_form_errors,
+    form_error_messages,
+    run_form_action,
+)
 
 
 class NameForm(forms.Form):
@@ -86,3 +92,35 @@ def test_flash_form_errors_shows_field_and_form_errors_in_order():
 @pytest.mark.parametrize("data", [{}, {"size": "3"}])
 def test_form_error_messages_is_empty_for_a_valid_form(data):
     assert form_error_messages(_bound_form(**data)) == []
+
+
+def test_run_form_action_calls_the_action_with_cleaned_data_and_says_success():
+    request, calls = _request(), []
+
+    went_through = run_form_action(request, NameForm({"name": "Ada"}), calls.append, success="Saved.")
+
+    assert went_through is True
+    assert calls == [{"name": "Ada", "size": None}]
+    assert [(str(m), m.level_tag) for m in get_messages(request)] == [("Saved.", "success")]
+
+
+def test_run_form_action_shows_the_forms_errors_and_does_not_call_the_action():
+    request, calls = _request(), []
+
+    went_through = run_form_action(request, NameForm({"size": "x"}), calls.append, success="Saved.")
+
+    assert went_through is False
+    assert calls == []
+    assert [str(m) for m in get_messages(request)] == ["This field is required.", "Enter a whole number."]
+
+
+def test_run_form_action_shows_the_services_refusal_instead_of_success():
+    request = _request()
+
+    def refuse(data):
+        raise ValidationError(["Too late.", "Closed."])
+
+    went_through = run_form_action(request, NameForm({"name": "Ada"}), refuse, success="Saved.")
+
+    assert went_through is False
+    assert [(str(m), m.level_tag) for m in get_messages(request)] == [("Too late.", "error"), ("Closed.", "error")]
