@@ -18,6 +18,26 @@ from .services.pairs import MESSAGE_MAX_LENGTH
 from .services.scheduling import local_to_utc
 
 
+def shared_notes_field() -> forms.CharField:
+    """The notes of a meeting or contact that both people of the pair read."""
+    return forms.CharField(
+        label=_("Shared notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Seen by both of you and by the program's coordinators."),
+    )
+
+
+def private_note_field() -> forms.CharField:
+    """The note on a meeting or contact that only its author reads."""
+    return forms.CharField(
+        label=_("Private note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by you alone."),
+    )
+
+
 class MeetingForm(SensibleDatesMixin, forms.Form):
     """Date and time in the proposer's own time zone; the form gives back ``starts_at`` in UTC."""
 
@@ -73,18 +93,8 @@ class ContactForm(SensibleDatesMixin, forms.Form):
         required=False,
         help_text=_("Needed for a meeting or a call; optional for an exchange of emails or messages."),
     )
-    shared_notes = forms.CharField(
-        label=_("Shared notes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Seen by both of you and by the program's coordinators."),
-    )
-    private_note = forms.CharField(
-        label=_("Private note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Seen by you alone."),
-    )
+    shared_notes = shared_notes_field()
+    private_note = private_note_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,18 +175,8 @@ class LogForm(forms.Form):
         max_value=MAX_DURATION_MINUTES,
         required=False,
     )
-    shared_notes = forms.CharField(
-        label=_("Shared notes"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Seen by both of you and by the program's coordinators."),
-    )
-    private_note = forms.CharField(
-        label=_("Private note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Seen by you alone."),
-    )
+    shared_notes = shared_notes_field()
+    private_note = private_note_field()
     # The meeting's version when the form was drawn (see ``meeting_log``).
     version = forms.CharField(required=False, widget=forms.HiddenInput)
 
