@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.matching_db import DEFAULT_SERVER, _admin, _setup_django  # noqa: E402
+from bench._common import DEFAULT_SERVER, admin  # noqa: E402 -- the path is set just above
+from bench.matching_db import _setup_django  # noqa: E402 -- the path is set just above
 
 
 def populate(size: int, label: str) -> dict:
@@ -158,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = urlsplit(args.database_url)
     server = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
     name = "bench_access"
-    _admin(server, f'DROP DATABASE IF EXISTS "{name}"')
-    _admin(server, f'CREATE DATABASE "{name}"')
+    admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+    admin(server, f'CREATE DATABASE "{name}"')
     try:
         _setup_django(urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")))
         from django.core.management import call_command
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        _admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+        admin(server, f'DROP DATABASE IF EXISTS "{name}"')
 
     summary = {}
     print(f"{'query':28} {'size':>6} {'now ms':>8} {'rows':>7} {'before ms':>10} {'rows':>7}")

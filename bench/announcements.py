@@ -27,27 +27,21 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-DEFAULT_SERVER = "postgres://mentorship:mentorship@127.0.0.1:5432/"
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.matching_db import _admin  # noqa: E402 -- the path is set just above
+from bench._common import DEFAULT_SERVER, admin, setup_django  # noqa: E402 -- the path is set just above
 
 
 def _setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "localhost,testserver"
-    os.environ["CELERY_BROKER_URL"] = ""
-    os.environ["DJANGO_EMAIL_URL"] = "memorymail://"
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
-    import django
-
-    django.setup()
+    setup_django(
+        database_url,
+        DJANGO_ALLOWED_HOSTS="localhost,testserver",
+        CELERY_BROKER_URL="",
+        DJANGO_EMAIL_URL="memorymail://",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+    )
 
 
 def populate(people: int):
@@ -167,7 +161,7 @@ def main() -> int:
     server = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
     name = f"bench_announcements_{os.getpid()}"
     database_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-    _admin(server, f'CREATE DATABASE "{name}"')
+    admin(server, f'CREATE DATABASE "{name}"')
     try:
         _setup_django(database_url)
         from django.core.management import call_command
@@ -190,7 +184,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        _admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+        admin(server, f'DROP DATABASE IF EXISTS "{name}"')
     figures = {
         "people": args.people,
         "announcement_seconds": round(job_seconds, 2),

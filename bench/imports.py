@@ -28,26 +28,21 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 TARGET_SECONDS = 10.0
-DEFAULT_SERVER = "postgres://mentorship:mentorship@127.0.0.1:5432/"
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.matching_db import _admin  # noqa: E402 -- the path is set just above
+from bench._common import DEFAULT_SERVER, admin, against_target, setup_django  # noqa: E402 -- the path is set just above
 
 
 def _setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "localhost,testserver"
-    os.environ.setdefault("CELERY_BROKER_URL", "")
-    os.environ["DJANGO_EMAIL_URL"] = "memorymail://"
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
+    # A worker on CELERY_BROKER_URL, when one is given, runs the job; else this process does.
+    setup_django(
+        database_url,
+        DJANGO_ALLOWED_HOSTS="localhost,testserver",
+        CELERY_BROKER_URL=os.environ.get("CELERY_BROKER_URL", ""),
+        DJANGO_EMAIL_URL="memorymail://",
+    )
 
 
 def csv_content(rows: int, *, tag: str) -> str:
@@ -129,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = urlsplit(args.database_url)
     name = f"bench_imports_{os.getpid()}"
     server = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    _admin(server, f'CREATE DATABASE "{name}"')
+    admin(server, f'CREATE DATABASE "{name}"')
     try:
         _setup_django(urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")))
         from django.core import mail
@@ -147,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        _admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+        admin(server, f'DROP DATABASE IF EXISTS "{name}"')
 
     print(
         f"import {figures['status']}: {figures['rows']} rows, {figures['invited']} invited, "
@@ -158,9 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": figures["seconds"],
         "invited": figures["invited"],
         "reported": figures["skipped"],
-        "target_seconds": TARGET_SECONDS,
-        "ratio_to_target": round(figures["seconds"] / TARGET_SECONDS, 3),
-        "meets_target": figures["status"] == "succeeded" and figures["seconds"] < TARGET_SECONDS,
+        **against_target(seconds=figures["seconds"], succeeded=figures["status"] == "succeeded", target=TARGET_SECONDS),
     }
     print(json.dumps(result))
     return 0 if result["meets_target"] else 1

@@ -23,11 +23,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 TARGET_SECONDS = 15.0
-DEFAULT_SERVER = "postgres://mentorship:mentorship@127.0.0.1:5432/"
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench._common import DEFAULT_SERVER, admin, setup_django  # noqa: E402 -- the path is set just above
 
 # Time zones (UTC offsets) and how common they are among participants.
 ZONES = [
@@ -58,37 +59,13 @@ def _server_and_name(url: str, seed: int) -> tuple[str, str]:
     return urlunsplit((parts.scheme, parts.netloc, "/postgres", "", "")), name
 
 
-def _admin(server: str, sql: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(server)
-    conn = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        conn.close()
-
-
 def _setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    # Production-like: no query log (DEBUG off); tasks run in this process.
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
-    os.environ["CELERY_BROKER_URL"] = ""
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
+    # Tasks run in this process.
+    setup_django(
+        database_url,
+        DJANGO_ALLOWED_HOSTS=os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost"),
+        CELERY_BROKER_URL="",
+    )
 
 
 def _answers(rng: random.Random, role: str) -> dict:
@@ -241,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     server, name = _server_and_name(args.database_url, args.seed)
     parts = urlsplit(args.database_url)
     database_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-    _admin(server, f'CREATE DATABASE "{name}"')
+    admin(server, f'CREATE DATABASE "{name}"')
     try:
         _setup_django(database_url)
         from django.core.management import call_command
@@ -260,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        _admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+        admin(server, f'DROP DATABASE IF EXISTS "{name}"')
 
     stats = run.stats
     timing = stats.get("seconds", {})

@@ -56,9 +56,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.matching_db import _admin  # noqa: E402 -- after the path is set
+from bench._common import DEFAULT_SERVER, admin  # noqa: E402 -- after the path is set
 
-DEFAULT_SERVER = "postgres://mentorship:mentorship@127.0.0.1:5432/"
 MENTEES, MENTORS, PAIRS = 3300, 1700, 1500
 TARGET_RATIO, TARGET_P95_MS, TARGET_PUBLISH, TARGET_IMPORT = 0.30, 150.0, 60.0, 10.0
 ORG_SLUG = "pages-bench"
@@ -515,9 +514,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 -- the run, top
     database_url = urlunsplit((parts.scheme, parts.netloc, f"/{args.database}", "", ""))
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not args.reuse:
-        _admin(server, f'DROP DATABASE IF EXISTS "{args.database}"')
+        admin(server, f'DROP DATABASE IF EXISTS "{args.database}"')
     with contextlib.suppress(Exception):  # it exists already: reused
-        _admin(server, f'CREATE DATABASE "{args.database}"')
+        admin(server, f'CREATE DATABASE "{args.database}"')
     os.environ.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="mentorship.settings",

@@ -28,13 +28,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 TARGET_SECONDS = 60.0
-DEFAULT_SERVER = "postgres://mentorship:mentorship@127.0.0.1:5432/"
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.matching_db import _admin  # noqa: E402 -- after the path is set
+from bench._common import DEFAULT_SERVER, admin, against_target  # noqa: E402 -- after the path is set
 
 
 def start_worker(*, database_url: str, broker_url: str, concurrency: int = 2, extra_env: dict | None = None):
@@ -205,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     name = f"bench_publish_{os.getpid()}"
     server = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
     database_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-    _admin(server, f'CREATE DATABASE "{name}"')
+    admin(server, f'CREATE DATABASE "{name}"')
     worker = None
     try:
         os.environ.update(
@@ -249,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        _admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+        admin(server, f'DROP DATABASE IF EXISTS "{name}"')
 
     print(
         f"click answered {answered['status']} in {answered['seconds'] * 1000:.0f} ms; publishing {figures['status']}: "
@@ -263,9 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "worker_seconds": round(figures["worker_seconds"] or 0, 2),
         "published": figures["published"],
         "emails": figures["emails"],
-        "target_seconds": TARGET_SECONDS,
-        "ratio_to_target": round(figures["seconds"] / TARGET_SECONDS, 3),
-        "meets_target": figures["status"] == "succeeded" and figures["seconds"] < TARGET_SECONDS,
+        **against_target(seconds=figures["seconds"], succeeded=figures["status"] == "succeeded", target=TARGET_SECONDS),
     }
     print(json.dumps(result))
     return 0 if result["meets_target"] else 1
