@@ -89,9 +89,12 @@ order, which keeps the result deterministic.
    then highest total score. Optimal because the network holds every pair.
 
 3. **sparse** - everything else (answers that rarely repeat, large cohorts). Every class pair
-   is scored once in fast float32 row blocks, and each mentee class keeps its ``top_k`` best
+   is scored once in fast float32 row blocks (on the calling thread below 4,000,000 class pairs,
+   on a small pool above), and each mentee class keeps its ``top_k`` best
    mentor classes plus a few random feasible ones, each mentor class its best mentee classes
-   per seat; the other scores are kept as 16-bit upper bounds when they fit in memory. The
+   per seat (``top_k_abundant`` instead of ``top_k`` when there are at least 1.5 free seats per
+   mentee to place: the first network then usually holds the optimum, which saves a round);
+   the other scores are kept as 16-bit upper bounds when they fit in memory. The
    flow is solved on that small network, then node potentials of its residual graph are
    computed (:func:`.flow.potentials`) and **every** pair left out is checked against them: a
    pair can only improve the solution if its score exceeds what the potentials allow.

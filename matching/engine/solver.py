@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +22,8 @@ ALTERNATIVES = 3
 COMPLETE, SPARSE, DENSE = "complete", "sparse", "dense"
 STRATEGIES = ("auto", COMPLETE, SPARSE, DENSE)
 EXACT_BLOCK = 512
+# Free seats per mentee to place from which the sparse strategy keeps top_k_abundant candidates.
+ABUNDANT = 1.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -323,6 +325,8 @@ def _by_classes(enc: Encoded, strategy: str, opts: SolverOptions, timings: dict[
     p = class_problem(enc, rows, cols)
     if strategy == "auto":
         strategy = COMPLETE if rows.count * cols.count <= opts.complete_pairs else SPARSE
+        if strategy == SPARSE and rows.size.sum() * ABUNDANT <= cols.size.sum() and opts.top_k_abundant > opts.top_k:
+            opts = replace(opts, top_k=opts.top_k_abundant)
     timings["classes"] = time.perf_counter() - clock
     tick = time.perf_counter()
     sol = solve_classes(p, rows.size, cols.size, strategy, opts)

@@ -107,6 +107,10 @@ class SolverOptions:
     # a mentor class, and random feasible mentors per mentee class (they help the largest
     # matching be found on the first solve).
     top_k: int = 6
+    # When "auto" picks the sparse strategy and free seats are at least ABUNDANT times the
+    # mentees to place, each mentee class keeps this many (if more than top_k): with seats to
+    # spare the first network then usually holds the optimum, which saves a second round.
+    top_k_abundant: int = 8
     top_k_per_seat: int = 3
     random_extra: int = 1
     # Pairs breaking the optimality proof added per mentee class and per mentor class per round.

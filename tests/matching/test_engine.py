@@ -602,3 +602,21 @@ def test_the_serial_and_threaded_first_pass_give_the_same_solution():
     assert np.array_equal(serial.mentor_of, pooled.mentor_of)
     assert np.array_equal(serial.alternatives, pooled.alternatives)
     assert serial.total_score == pooled.total_score
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_abundant_seats_keep_more_candidates_and_stay_exact(seed: int) -> None:
+    """Two free seats per mentee: "auto" runs the sparse strategy with top_k_abundant candidates
+    per mentee class, and agrees with the dense solve and with the narrower first network."""
+    enc = random_encoded(200, 200, seed, fixed=4)
+    assert int(enc.remaining_capacity().sum()) >= 1.5 * (200 - 4)
+    auto = SolverOptions(dense_cells=0, complete_pairs=0)
+    got = solve_encoded(enc, auto)
+    narrow = solve_encoded(enc, SolverOptions(dense_cells=0, complete_pairs=0, top_k_abundant=0))
+    dense = dense_solve(enc)
+    assert got.stats["strategy"] == narrow.stats["strategy"] == "sparse"
+    assert got.stats["rounds"][0]["arcs"] > narrow.stats["rounds"][0]["arcs"]
+    assert got.matched == narrow.matched == dense.matched
+    assert close(got.total_score, dense.total_score) and close(narrow.total_score, dense.total_score)
+    report = verify_certificate(enc, got.mentor_of, got.certificate)
+    assert report.ok, report.problems
