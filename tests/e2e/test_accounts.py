@@ -32,4 +32,5 @@ def test_new_person_signs_up_signs_in_and_reaches_home(live_server, page: Page):
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Welcome, Mary")).to_be_visible()
-    expect(page.get_by_role("heading", name="Your cohorts")).to_be_visible()
+    # Someone in no cohort yet is told how one reaches their home page.
+    expect(page.get_by_role("main")).to_contain_text("You are not part of a cohort yet.")

@@ -60,7 +60,10 @@ def test_a_pair_without_contact_records_a_past_phone_call_and_its_health_changes
     page.get_by_label("Time").fill("09:00")
     page.get_by_label("How long did it last (minutes)?").fill("10")
     page.get_by_role("button", name="Record the contact").click()
-    expect(page.get_by_text("A past contact cannot be in the future. To plan one, propose a meeting.")).to_be_visible()
+    # The error summary names the field and links to it; the message also stands by the field.
+    refused = "A past contact cannot be in the future. To plan one, propose a meeting."
+    expect(page.get_by_role("alert").get_by_role("link", name=f"Date: {refused}")).to_have_attribute("href", "#id_day")
+    expect(page.locator("form").get_by_text(refused, exact=True)).to_be_visible()
     assert Meeting.objects.count() == 1
 
 
