@@ -160,4 +160,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from mentorship.scopes import unscoped
+
+    # A benchmark sets up and reads its own throw-away data, as a management command does.
+    with unscoped():
+        sys.exit(main())
