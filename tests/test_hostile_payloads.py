@@ -103,9 +103,13 @@ LEAK = re.compile(r"<img src=x onerror|<script>xss|<svg onload", re.IGNORECASE)
 MARKER = re.compile(r"xss(\d+)q")
 
 
-def payload(number: int) -> str:
+def payload(number: int, max_length: int | None = None) -> str:
     marker = f"xss{number}q"
-    return f"<img src=x onerror=alert('{marker}')>\"'<script>{marker}</script>"
+    text = f"<img src=x onerror=alert('{marker}')>\"'<script>{marker}</script>"
+    if max_length is not None and len(text) + 10 > max_length:
+        # A short field (a unit, a code) still gets markup, with room for the row's id.
+        text = f"<script>{marker}</script>"
+    return text
 
 
 def free_text_fields() -> list[models.Field]:
@@ -129,7 +133,7 @@ def poison() -> dict[int, str]:
     for number, field in enumerate(free_text_fields(), start=1):
         model = field.model
         fields[number] = f"{model._meta.label}.{field.name}"
-        value = Concat(Value(payload(number)), Cast("pk", output_field=CharField()), output_field=CharField())
+        value = Concat(Value(payload(number, field.max_length)), Cast("pk", output_field=CharField()), output_field=CharField())
         model._default_manager.update(**{field.name: value})
     # Answers keep their value as JSON; a text answer is a string.
     number = len(fields) + 1
